@@ -1,0 +1,30 @@
+// Bundles src/ into ONE CommonJS file inside the module: module/GroupWriteback/bin/gwb.cjs (+ source map).
+import { build } from 'esbuild';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const outfile = join(root, 'module/GroupWriteback/bin/gwb.cjs');
+mkdirSync(dirname(outfile), { recursive: true });
+
+const result = await build({
+  entryPoints: [join(root, 'src/index.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  sourcesContent: false,
+  legalComments: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+  define: { __GWB_VERSION__: JSON.stringify(pkg.version) },
+  // Optional native/peer modules some dependencies probe for at run time; never needed here.
+  external: ['edge-js', 'keytar', '@azure/msal-node-extensions', 'encoding'],
+  banner: { js: '#!/usr/bin/env node' },
+});
+const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
+console.log(`built ${outfile.replace(root + '/', '')} (${(bytes / 1024).toFixed(0)} KiB)`);

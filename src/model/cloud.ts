@@ -1,0 +1,57 @@
+/**
+ * What the Source (graph/) yields: plain snapshots of Entra objects. Nothing outside graph/ sees Graph JSON.
+ */
+
+/** A reference to a direct member of a cloud group. */
+export interface MemberRef {
+  id: string;
+  /** From `@odata.type`: '#microsoft.graph.user' → 'user', etc. */
+  kind: 'user' | 'group' | 'device' | 'orgContact' | 'servicePrincipal' | 'other';
+}
+
+export interface CloudGroup {
+  id: string;
+  displayName: string | null;
+  description: string | null;
+  securityEnabled: boolean | null;
+  mailEnabled: boolean | null;
+  mailNickname?: string | null;
+  groupTypes: string[];
+  /** Graph `onPremisesSyncEnabled`: true = synced from AD (skip), false = formerly synced (SOA moved), null = cloud. */
+  onPremisesSyncEnabled: boolean | null;
+  onPremisesSecurityIdentifier: string | null;
+  onPremisesSamAccountName?: string | null;
+  securityIdentifier?: string | null;
+  isAssignableToRole?: boolean | null;
+  membershipRule?: string | null;
+  createdDateTime?: string | null;
+  /** Any further Graph properties (incl. extension_<appId>_<name>) for scope filters and mappings. */
+  extra?: Record<string, unknown>;
+  /** Direct members. Undefined when not loaded (e.g. a delta that did not touch membership). */
+  members?: MemberRef[];
+}
+
+/** A cloud user as needed to resolve it in AD. */
+export interface CloudUser {
+  id: string;
+  userPrincipalName?: string | null;
+  displayName?: string | null;
+  onPremisesSyncEnabled: boolean | null;
+  onPremisesSecurityIdentifier: string | null;
+  /** Entra Connect sourceAnchor: base64 of the objectGUID bytes by default. */
+  onPremisesImmutableId: string | null;
+  /** objectGUID as a GUID string when Connect ≥ 2.2.8 / Cloud Sync set it (beta/newer property). */
+  onPremisesObjectIdentifier?: string | null;
+  onPremisesDistinguishedName?: string | null;
+  onPremisesSamAccountName?: string | null;
+  onPremisesDomainName?: string | null;
+  onPremisesUserPrincipalName?: string | null;
+}
+
+/** One change from a Graph delta round, already folded per group. */
+export type GroupChange =
+  | { kind: 'upsert'; group: Partial<CloudGroup> & { id: string }; memberAdds: MemberRef[]; memberRemoves: MemberRef[] }
+  /** `@removed.reason = changed`: soft-deleted (restorable for 30 days). */
+  | { kind: 'softDeleted'; id: string }
+  /** `@removed.reason = deleted`: permanently deleted. */
+  | { kind: 'deleted'; id: string };

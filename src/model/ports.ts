@@ -1,0 +1,53 @@
+/**
+ * The two ports every external call goes through. The lab, the real services and recorded fakes plug in here.
+ */
+import type { CloudGroup, CloudUser, GroupChange, MemberRef } from './cloud';
+import type { AdGroup, AdUser, AttributeChanges } from './directory';
+
+export interface DeltaPage {
+  changes: GroupChange[];
+}
+
+export interface Source {
+  /** All groups (one property set), streamed page by page. Members not included. */
+  listGroups(signal?: AbortSignal): AsyncIterable<CloudGroup[]>;
+  /** One group by id, or null if it does not exist (or is soft-deleted). */
+  getGroup(id: string, signal?: AbortSignal): Promise<CloudGroup | null>;
+  /** Direct members of a group, streamed. */
+  listMembers(groupId: string, signal?: AbortSignal): AsyncIterable<MemberRef[]>;
+  /** Users by id, in bulk (getByIds / $batch); unknown ids are omitted. */
+  getUsers(ids: string[], signal?: AbortSignal): Promise<CloudUser[]>;
+  /** Groups by id, in bulk; unknown ids are omitted. */
+  getGroups(ids: string[], signal?: AbortSignal): Promise<CloudGroup[]>;
+  /** Ids of soft-deleted groups (deleted items). */
+  listDeletedGroupIds(signal?: AbortSignal): Promise<Set<string>>;
+  /**
+   * Run a delta round from `deltaLink` (or an initial round when undefined), yielding folded changes page by
+   * page. Resolves to the new delta link. Throws DeltaExpiredError when the token is no longer valid.
+   */
+  delta(deltaLink: string | undefined, onPage: (page: DeltaPage) => Promise<void>, signal?: AbortSignal): Promise<string>;
+  /** A delta link for "now" without reading history (`$deltatoken=latest`). */
+  latestDeltaLink(signal?: AbortSignal): Promise<string>;
+}
+
+export interface Target {
+  /** Groups carrying an anchor (msDS-ExternalDirectoryObjectId starting with `Group_`) under the base DN. */
+  listAnchoredGroups(signal?: AbortSignal): AsyncIterable<AdGroup[]>;
+  /** All objects with this anchor (more than one is a DuplicateTargetEntries error for the caller). */
+  findByAnchor(anchor: string): Promise<AdGroup[]>;
+  findBySid(sid: string): Promise<AdGroup | null>;
+  /** Resolve users in bulk by objectGUID / objectSid. Returns maps keyed by the input value. */
+  resolveUsersByGuid(guids: string[]): Promise<Map<string, AdUser>>;
+  resolveUsersBySid(sids: string[]): Promise<Map<string, AdUser>>;
+  /** Member DNs, read with explicit `member;range=lo-hi` windows. */
+  readMembers(dn: string): Promise<string[]>;
+  createGroup(dn: string, attributes: AttributeChanges): Promise<AdGroup>;
+  modifyGroup(dn: string, changes: AttributeChanges): Promise<void>;
+  /** Rename and/or move. Returns the new DN. */
+  moveGroup(dn: string, newDn: string): Promise<string>;
+  deleteGroup(dn: string): Promise<void>;
+  /** Add/remove member DNs in batches; tolerant of already-present / already-absent values. */
+  addMembers(dn: string, memberDns: string[]): Promise<void>;
+  removeMembers(dn: string, memberDns: string[]): Promise<void>;
+  close(): Promise<void>;
+}
