@@ -1,0 +1,19 @@
+# GroupWriteback module: wiring only. Every decision lives in the bundled core (bin/gwb.cjs).
+Set-StrictMode -Version 3.0
+
+$script:GwbModuleRoot = $PSScriptRoot
+$script:GwbCorePath = Join-Path $PSScriptRoot 'bin/gwb.cjs'
+$script:GwbMinNodeMajor = 20
+$script:GwbNodeCache = @{}
+
+foreach ($folder in 'Private', 'Public') {
+    $path = Join-Path $PSScriptRoot $folder
+    if (Test-Path $path) {
+        foreach ($file in Get-ChildItem -Path $path -Filter '*.ps1' -File | Sort-Object Name) {
+            . $file.FullName
+        }
+    }
+}
+
+$publicFunctions = @(Get-ChildItem -Path (Join-Path $PSScriptRoot 'Public') -Filter '*.ps1' -File | ForEach-Object { $_.BaseName })
+Export-ModuleMember -Function $publicFunctions

@@ -1,0 +1,41 @@
+function Get-GroupWritebackVersion {
+    <#
+    .SYNOPSIS
+    Shows the versions of the GroupWriteback module, its bundled core and the Node.js that runs it.
+
+    .DESCRIPTION
+    Starts the bundled core through the module's bridge and asks it for its version, so a successful answer also
+    proves that Node.js is found and the core runs. Node.js is looked up in $env:GROUPWRITEBACK_NODE, then PATH.
+
+    .EXAMPLE
+    Get-GroupWritebackVersion
+
+    Module Core  Protocol Node    NodePath
+    ------ ----  -------- ----    --------
+    0.1.0  0.1.0        1 20.20.2 /usr/bin/node
+
+    .EXAMPLE
+    $env:GROUPWRITEBACK_NODE = 'C:\Program Files\nodejs\node.exe'; Get-GroupWritebackVersion
+
+    Uses a specific Node.js installation.
+
+    .OUTPUTS
+    GroupWriteback.Version
+    #>
+    [CmdletBinding()]
+    [OutputType('GroupWriteback.Version')]
+    param()
+
+    $node = Resolve-GwbNode
+    $core = Invoke-GwbCore -Operation 'version' -Cmdlet $PSCmdlet
+    $module = $MyInvocation.MyCommand.Module
+    [pscustomobject]@{
+        PSTypeName = 'GroupWriteback.Version'
+        Module     = if ($module) { $module.Version.ToString() } else { $null }
+        Core       = $core.core
+        Protocol   = $core.protocol
+        Node       = $core.node
+        NodePath   = $node.Path
+        Platform   = $core.platform
+    }
+}
