@@ -1,0 +1,113 @@
+/** /groups: list (OData), get, create, update, soft delete — Graph v1.0 shapes (contract §1, §3). */
+import { badRequest, notFound } from '../errors';
+import { json, noContent, type GraphRequest } from '../http-types';
+import { countCollection, listCollection, type ListItem } from '../odata/listing';
+import { odataType, parseSelect, project } from '../properties';
+import type { Route } from '../router';
+import type { TenantStore } from '../store';
+import type { GraphGroup } from '../types';
+import { bodyObject, entityContext, requireGuid, resolveBinds, writableProps } from './common';
+
+const items = (store: TenantStore): ListItem[] => store.listGroups().map((obj) => ({ kind: 'group', obj }));
+
+function expandMembers(store: TenantStore) {
+  return (item: ListItem, what: string) => {
+    if (what.trim().toLowerCase() !== 'members') throw badRequest(`Could not find a property named '${what}' on type 'microsoft.graph.group' to expand.`);
+    const members = store.membersOf(item.obj.id).slice(0, 20).map((m) => {
+      const o = store.getObject(m.id)!;
+      return { '@odata.type': odataType(m.kind), ...project(m.kind, o.obj) };
+    });
+    return { members };
+  };
+}
+
+function getGroup(store: TenantStore, id: string): GraphGroup {
+  const g = store.getGroup(requireGuid(id));
+  if (!g) throw notFound(id);
+  return g;
+}
+
+const MAILNICK = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]{1,64}$/;
+
+function validateNewGroup(props: Record<string, unknown>): void {
+  const invalid = (p: string) => badRequest(`Invalid value specified for property '${p}' of resource 'Group'.`);
+  if (typeof props.displayName !== 'string' || !props.displayName.trim()) throw invalid('displayName');
+  if (typeof props.mailEnabled !== 'boolean') throw invalid('mailEnabled');
+  if (typeof props.securityEnabled !== 'boolean') throw invalid('securityEnabled');
+  if (typeof props.mailNickname !== 'string' || !MAILNICK.test(props.mailNickname)) throw invalid('mailNickname');
+  const types = props.groupTypes ?? [];
+  if (!Array.isArray(types) || types.some((t) => t !== 'Unified' && t !== 'DynamicMembership')) throw invalid('groupTypes');
+  if (props.mailEnabled && !types.includes('Unified')) {
+    throw badRequest('Mail-enabled security groups and distribution groups cannot be created through Microsoft Graph.');
+  }
+  if (types.includes('DynamicMembership') && typeof props.membershipRule !== 'string') throw invalid('membershipRule');
+  if (props.isAssignableToRole === true && props.securityEnabled !== true) throw invalid('isAssignableToRole');
+}
+
+export function groupRoutes(): Route[] {
+  return [
+    {
+      method: 'GET', pattern: '/groups', cost: 1, perms: ['groups.read'],
+      handler: (req, _p, ctx) => listCollection({
+        req, items: items(ctx.store), kinds: ['group'], context: 'groups', withType: false,
+        orderable: ['displayName'], expand: expandMembers(ctx.store),
+      }),
+    },
+    {
+      method: 'GET', pattern: '/groups/$count', cost: 1, perms: ['groups.read'],
+      handler: (req, _p, ctx) => countCollection(req, items(ctx.store), 'group'),
+    },
+    {
+      method: 'GET', pattern: '/groups/{id}', cost: 1, perms: ['groups.read'],
+      handler: (req, p, ctx) => {
+        const g = getGroup(ctx.store, p.id);
+        const select = parseSelect(req.query.get('$select'), ['group']);
+        const body: Record<string, unknown> = { '@odata.context': `${entityContext(req, 'groups')}`, ...project('group', g, select) };
+        const expand = req.query.get('$expand');
+        if (expand !== undefined) Object.assign(body, expandMembers(ctx.store)({ kind: 'group', obj: g }, expand));
+        return json(200, body);
+      },
+    },
+    {
+      method: 'POST', pattern: '/groups', cost: 1, write: true, perms: ['groups.write'],
+      handler: (req: GraphRequest, _p, ctx) => {
+        const { props, binds } = writableProps('group', bodyObject(req), ['id']);
+        if (props.id !== undefined) throw badRequest("Property 'id' is read-only and cannot be set.");
+        validateNewGroup(props);
+        const members = binds.members !== undefined ? resolveBinds(ctx.store, binds.members) : [];
+        if (binds.owners !== undefined) resolveBinds(ctx.store, binds.owners);
+        const g = ctx.store.addGroup(props as Partial<GraphGroup>);
+        for (const m of members) ctx.store.addMember(g.id, m);
+        return json(201, { '@odata.context': entityContext(req, 'groups'), ...project('group', g) }, {
+          Location: `https://graph.microsoft.com/v2/${ctx.tenantId}/directoryObjects/${g.id}/Microsoft.DirectoryServices.Group`,
+        });
+      },
+    },
+    {
+      method: 'PATCH', pattern: '/groups/{id}', cost: 1, write: true, perms: ['groups.write'],
+      handler: (req, p, ctx) => {
+        const g = getGroup(ctx.store, p.id);
+        const { props, binds } = writableProps('group', bodyObject(req));
+        if ('displayName' in props && (typeof props.displayName !== 'string' || !props.displayName.trim())) {
+          throw badRequest("Invalid value specified for property 'displayName' of resource 'Group'.");
+        }
+        if ('mailNickname' in props && (typeof props.mailNickname !== 'string' || !MAILNICK.test(props.mailNickname))) {
+          throw badRequest("Invalid value specified for property 'mailNickname' of resource 'Group'.");
+        }
+        if ('groupTypes' in props) throw badRequest("Property 'groupTypes' cannot be changed for an existing security group.");
+        const members = binds.members !== undefined ? resolveBinds(ctx.store, binds.members) : [];
+        ctx.store.updateGroup(g.id, props as Partial<GraphGroup>);
+        for (const m of members) ctx.store.addMember(g.id, m);
+        return noContent();
+      },
+    },
+    {
+      method: 'DELETE', pattern: '/groups/{id}', cost: 1, write: true, perms: ['groups.write'],
+      handler: (_req, p, ctx) => {
+        const g = getGroup(ctx.store, p.id);
+        ctx.store.deleteObject(g.id);
+        return noContent();
+      },
+    },
+  ];
+}

@@ -1,0 +1,344 @@
+/**
+ * The tenant: users, groups, direct memberships and deleted items, with every change recorded in the ChangeLog
+ * so delta rounds report exactly what happened. Used by the Graph routes and directly by tests (in-process).
+ */
+import { ChangeLog } from './changelog';
+import { makeGroup, makeUser } from './defaults';
+import { GraphHttpError, badRequest, notFound } from './errors';
+import { graphNow, isGuid, newId } from './ids';
+import { loadTenantInto, type LoadResult } from './tenant-loader';
+import type { DirectoryObject, GraphGroup, GraphUser, ObjectKind, TenantFile } from './types';
+
+export interface MemberEntry {
+  id: string;
+  kind: ObjectKind;
+}
+
+interface DeletedItem {
+  kind: ObjectKind;
+  obj: DirectoryObject;
+  /** Groups the object belonged to when deleted (restored with it). */
+  memberOf: string[];
+  /** For a group: its own direct members when deleted. */
+  members?: Map<string, ObjectKind>;
+}
+
+export interface StoreCounts {
+  users: number;
+  groups: number;
+  memberships: number;
+  deletedUsers: number;
+  deletedGroups: number;
+  changes: number;
+}
+
+export class TenantStore {
+  readonly log = new ChangeLog();
+  /** Bumped by clear(): delta tokens of an older epoch are answered with 410 syncStateNotFound. */
+  epoch = 1;
+  private users = new Map<string, GraphUser>();
+  private upnIndex = new Map<string, string>();
+  private groups = new Map<string, GraphGroup>();
+  private members = new Map<string, Map<string, ObjectKind>>();
+  private memberOfIndex = new Map<string, Set<string>>();
+  private deleted = new Map<string, DeletedItem>();
+  private purged = new Map<string, ObjectKind>();
+
+  constructor(readonly domain = 'contoso.onmicrosoft.com') {}
+
+  // ---- reads ----
+
+  getGroup(id: string): GraphGroup | undefined {
+    return this.groups.get(id.toLowerCase());
+  }
+
+  /** By id or userPrincipalName (case-insensitive), like /users/{id | userPrincipalName}. */
+  getUser(idOrUpn: string): GraphUser | undefined {
+    const key = idOrUpn.toLowerCase();
+    const byId = this.users.get(key);
+    if (byId) return byId;
+    const id = this.upnIndex.get(key);
+    return id ? this.users.get(id) : undefined;
+  }
+
+  getObject(id: string): { kind: ObjectKind; obj: DirectoryObject } | undefined {
+    const key = id.toLowerCase();
+    const u = this.users.get(key);
+    if (u) return { kind: 'user', obj: u };
+    const g = this.groups.get(key);
+    if (g) return { kind: 'group', obj: g };
+    return undefined;
+  }
+
+  listGroups(): GraphGroup[] {
+    return [...this.groups.values()];
+  }
+
+  listUsers(): GraphUser[] {
+    return [...this.users.values()];
+  }
+
+  /** Direct members of a group, in the order they were added. */
+  membersOf(groupId: string): MemberEntry[] {
+    const m = this.members.get(groupId.toLowerCase());
+    return m ? [...m].map(([id, kind]) => ({ id, kind })) : [];
+  }
+
+  isMember(groupId: string, memberId: string): boolean {
+    return this.members.get(groupId.toLowerCase())?.has(memberId.toLowerCase()) ?? false;
+  }
+
+  /** Flattened membership: users and nested groups, each once. */
+  transitiveMembersOf(groupId: string): MemberEntry[] {
+    const out = new Map<string, ObjectKind>();
+    const queue = [groupId.toLowerCase()];
+    const seenGroups = new Set(queue);
+    while (queue.length) {
+      const g = queue.shift()!;
+      for (const [id, kind] of this.members.get(g) ?? []) {
+        if (!out.has(id) && id !== groupId.toLowerCase()) out.set(id, kind);
+        if (kind === 'group' && !seenGroups.has(id)) { seenGroups.add(id); queue.push(id); }
+      }
+    }
+    return [...out].map(([id, kind]) => ({ id, kind }));
+  }
+
+  /** Groups an object is a direct member of. */
+  memberOf(objectId: string): string[] {
+    return [...(this.memberOfIndex.get(objectId.toLowerCase()) ?? [])];
+  }
+
+  getDeleted(id: string): { kind: ObjectKind; obj: DirectoryObject } | undefined {
+    const d = this.deleted.get(id.toLowerCase());
+    return d ? { kind: d.kind, obj: d.obj } : undefined;
+  }
+
+  listDeleted(kind: ObjectKind): DirectoryObject[] {
+    return [...this.deleted.values()].filter((d) => d.kind === kind).map((d) => d.obj);
+  }
+
+  /** Kind of an id whatever its state (active, deleted, purged), for delta bookkeeping. */
+  kindOf(id: string): ObjectKind | undefined {
+    const key = id.toLowerCase();
+    return this.getObject(key)?.kind ?? this.deleted.get(key)?.kind ?? this.purged.get(key);
+  }
+
+  isSoftDeleted(id: string): boolean {
+    return this.deleted.has(id.toLowerCase());
+  }
+
+  /** Number of active users (sizes the resource-unit bucket). */
+  get userCount(): number {
+    return this.users.size;
+  }
+
+  counts(): StoreCounts {
+    let memberships = 0;
+    for (const m of this.members.values()) memberships += m.size;
+    const deleted = [...this.deleted.values()];
+    return {
+      users: this.users.size,
+      groups: this.groups.size,
+      memberships,
+      deletedUsers: deleted.filter((d) => d.kind === 'user').length,
+      deletedGroups: deleted.filter((d) => d.kind === 'group').length,
+      changes: this.log.length,
+    };
+  }
+
+  // ---- writes ----
+
+  addUser(input: Partial<GraphUser>): GraphUser {
+    const id = this.freshId(input.id);
+    const user = makeUser({ ...input, id }, this.domain);
+    const upn = user.userPrincipalName.toLowerCase();
+    if (this.upnIndex.has(upn)) {
+      throw badRequest('Another object with the same value for property userPrincipalName already exists.');
+    }
+    this.users.set(id, user);
+    this.upnIndex.set(upn, id);
+    this.log.record({ kind: 'user', id, op: 'create' });
+    return user;
+  }
+
+  addGroup(input: Partial<GraphGroup>): GraphGroup {
+    const id = this.freshId(input.id);
+    const group = makeGroup({ ...input, id }, this.domain);
+    this.groups.set(id, group);
+    this.members.set(id, new Map());
+    this.log.record({ kind: 'group', id, op: 'create' });
+    return group;
+  }
+
+  updateGroup(id: string, patch: Partial<GraphGroup>): GraphGroup {
+    const group = this.getGroup(id);
+    if (!group) throw notFound(id);
+    this.applyPatch('group', group, patch);
+    return group;
+  }
+
+  updateUser(idOrUpn: string, patch: Partial<GraphUser>): GraphUser {
+    const user = this.getUser(idOrUpn);
+    if (!user) throw notFound(idOrUpn);
+    if (typeof patch.userPrincipalName === 'string' && patch.userPrincipalName.toLowerCase() !== user.userPrincipalName.toLowerCase()) {
+      const upn = patch.userPrincipalName.toLowerCase();
+      if (this.upnIndex.has(upn)) throw badRequest('Another object with the same value for property userPrincipalName already exists.');
+      this.upnIndex.delete(user.userPrincipalName.toLowerCase());
+      this.upnIndex.set(upn, user.id);
+    }
+    this.applyPatch('user', user, patch);
+    return user;
+  }
+
+  addMember(groupId: string, memberId: string): void {
+    const group = this.getGroup(groupId);
+    if (!group) throw notFound(groupId);
+    const member = this.getObject(memberId);
+    if (!member) throw notFound(memberId);
+    if (group.groupTypes.includes('DynamicMembership')) {
+      throw badRequest('Insufficient privileges to complete the operation. Members of a dynamic group cannot be managed manually.');
+    }
+    const map = this.members.get(group.id)!;
+    if (map.has(member.obj.id)) {
+      throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
+    }
+    if (member.kind === 'group') {
+      if (member.obj.id === group.id || this.transitiveMembersOf(member.obj.id).some((m) => m.id === group.id)) {
+        throw badRequest('A group cannot be a member of itself, directly or through nesting.');
+      }
+      if (group.groupTypes.includes('Unified')) {
+        throw badRequest('Groups cannot be added as members of a Microsoft 365 group.');
+      }
+    }
+    this.link(group.id, member.obj.id, member.kind);
+  }
+
+  removeMember(groupId: string, memberId: string): void {
+    const group = this.getGroup(groupId);
+    if (!group) throw notFound(groupId);
+    const map = this.members.get(group.id)!;
+    const key = memberId.toLowerCase();
+    if (!map.has(key)) throw notFound(memberId);
+    this.unlink(group.id, key, map.get(key)!);
+  }
+
+  /** Soft delete (Graph `DELETE /users|groups/{id}`): moves the object into deleted items. */
+  deleteObject(id: string): void {
+    const found = this.getObject(id);
+    if (!found) throw notFound(id);
+    const { kind, obj } = found;
+    const memberOf = this.memberOf(obj.id);
+    for (const g of memberOf) this.unlink(g, obj.id, kind);
+    const item: DeletedItem = { kind, obj, memberOf };
+    if (kind === 'group') {
+      item.members = this.members.get(obj.id);
+      for (const m of item.members?.keys() ?? []) this.memberOfIndex.get(m)?.delete(obj.id);
+      this.members.delete(obj.id);
+      this.groups.delete(obj.id);
+    } else {
+      this.users.delete(obj.id);
+      this.upnIndex.delete((obj as GraphUser).userPrincipalName.toLowerCase());
+    }
+    obj.deletedDateTime = graphNow();
+    this.deleted.set(obj.id, item);
+    this.log.record({ kind, id: obj.id, op: 'softDelete' });
+  }
+
+  /** `POST /directory/deletedItems/{id}/restore`: back with its properties and memberships. */
+  restoreObject(id: string): DirectoryObject {
+    const key = id.toLowerCase();
+    const item = this.deleted.get(key);
+    if (!item) throw notFound(id);
+    const { kind, obj } = item;
+    if (kind === 'user') {
+      const upn = (obj as GraphUser).userPrincipalName.toLowerCase();
+      if (this.upnIndex.has(upn)) throw badRequest('Another object with the same value for property userPrincipalName already exists.');
+      this.upnIndex.set(upn, obj.id);
+      this.users.set(obj.id, obj as GraphUser);
+    } else {
+      this.groups.set(obj.id, obj as GraphGroup);
+      this.members.set(obj.id, new Map());
+    }
+    obj.deletedDateTime = null;
+    this.deleted.delete(key);
+    this.log.record({ kind, id: obj.id, op: 'restore' });
+    if (kind === 'group') {
+      for (const [m, mk] of item.members ?? []) {
+        if (this.getObject(m)) this.link(obj.id, m, mk);
+      }
+    }
+    for (const g of item.memberOf) if (this.groups.has(g)) this.link(g, obj.id, kind);
+    return obj;
+  }
+
+  /** Permanent delete (`DELETE /directory/deletedItems/{id}`). An active object is soft-deleted first. */
+  purgeObject(id: string): void {
+    const key = id.toLowerCase();
+    if (this.getObject(key)) this.deleteObject(key);
+    const item = this.deleted.get(key);
+    if (!item) throw notFound(id);
+    this.deleted.delete(key);
+    for (const d of this.deleted.values()) d.members?.delete(key);
+    this.purged.set(key, item.kind);
+    this.log.record({ kind: item.kind, id: key, op: 'hardDelete' });
+  }
+
+  /** Load a tenant file (additive; `replace` clears first). Returns the created/updated objects. */
+  loadTenant(tenant: TenantFile, opts: { replace?: boolean } = {}): LoadResult {
+    if (opts.replace) this.clear();
+    return loadTenantInto(this, tenant);
+  }
+
+  /** Empty the tenant; older delta tokens become invalid (410 syncStateNotFound). */
+  clear(): void {
+    this.users.clear();
+    this.upnIndex.clear();
+    this.groups.clear();
+    this.members.clear();
+    this.memberOfIndex.clear();
+    this.deleted.clear();
+    this.purged.clear();
+    this.epoch++;
+  }
+
+  // ---- internals ----
+
+  private freshId(id: string | undefined): string {
+    if (id === undefined) {
+      let n: string;
+      do n = newId(); while (this.kindOf(n));
+      return n;
+    }
+    if (!isGuid(id)) throw badRequest(`Invalid object identifier '${id}'.`);
+    const key = id.toLowerCase();
+    if (this.kindOf(key)) {
+      throw new GraphHttpError(400, 'Request_BadRequest', `Another object with the same value for property id already exists: '${id}'.`);
+    }
+    return key;
+  }
+
+  private applyPatch(kind: ObjectKind, obj: DirectoryObject, patch: Record<string, unknown>): void {
+    const changed: string[] = [];
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined || k === 'id' || k.includes('@') || k === 'members' || k === 'passwordProfile') continue;
+      if (JSON.stringify(obj[k]) === JSON.stringify(v)) continue;
+      obj[k] = v;
+      changed.push(k);
+    }
+    if (changed.length) this.log.record({ kind, id: obj.id, op: 'update', props: changed });
+  }
+
+  private link(groupId: string, memberId: string, kind: ObjectKind): void {
+    this.members.get(groupId)!.set(memberId, kind);
+    let set = this.memberOfIndex.get(memberId);
+    if (!set) this.memberOfIndex.set(memberId, (set = new Set()));
+    set.add(groupId);
+    this.log.record({ kind: 'group', id: groupId, op: 'memberAdd', memberId, memberKind: kind });
+  }
+
+  private unlink(groupId: string, memberId: string, kind: ObjectKind): void {
+    this.members.get(groupId)?.delete(memberId);
+    this.memberOfIndex.get(memberId)?.delete(groupId);
+    this.log.record({ kind: 'group', id: groupId, op: 'memberRemove', memberId, memberKind: kind });
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * Start a throw-away Samba AD DC: clone the golden copy, point it at its own 127.0.0.N, run
+ * `samba -i -M single` with a stdin pipe (it exits when our process does), wait for an LDAPS bind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Client } from 'ldapts';
+import { labPaths, type LabPaths } from '../lab-paths';
+import {
+  ADMIN_DN, BASE_DN, DNS_DOMAIN, NETBIOS_DOMAIN, REALM, SERVICE_ACCOUNT, SERVICE_DN, SERVICE_OU, SYNCED_GROUPS_OU, TARGET_OU,
+  TARGET_OU_2, USERS_OU,
+} from './constants';
+import { PLACEHOLDER_INTERFACES } from './build-golden';
+import { LabError } from './errors';
+import { run } from './exec';
+import { ensureGolden } from './golden';
+import { pickIp, reserveIp, sweepStaleIpDirs } from './ip-pick';
+import { connectLdap } from './ldap-client';
+import type { HeldLock } from './socket-lock';
+
+export interface DcCredentials {
+  bindDn: string;
+  password: string;
+}
+
+export interface DcHandle {
+  ip: string;
+  /** `ldaps://<ip>:636` */
+  url: string;
+  baseDn: string;
+  /** DNS domain, e.g. lab.example.com (= onPremisesDomainName). */
+  domain: string;
+  netbiosDomain: string;
+  realm: string;
+  domainSid: string;
+  /** OU=Cloud Groups,… — where GroupWriteback creates groups. */
+  targetOu: string;
+  /** OU=Cloud Groups 2,… — a second delegated OU (container-change tests). */
+  targetOu2: string;
+  /** OU=Synced Users,… — where seeding creates synced users. */
+  usersOu: string;
+  /** OU=Synced Groups,… — AD groups a tenant file marks as synced. */
+  syncedGroupsOu: string;
+  serviceOu: string;
+  /** The delegated service account gwb-svc (use this in tests). */
+  service: DcCredentials & { samAccountName: string; userPrincipalName: string; sid: string };
+  /** Administrator: for lab setup only. */
+  admin: DcCredentials;
+  caFile: string;
+  dir: string;
+  pid: number;
+  /** Timings of this start (ms): golden (0 unless built now), clone, ready (spawn → LDAPS bind). */
+  timings: { golden: number; clone: number; ready: number; total: number };
+  /** A new bound LDAPS connection (caller unbinds). */
+  connect(as?: 'service' | 'admin'): Promise<Client>;
+  /** True while the samba process runs. */
+  alive(): boolean;
+  /** Stop samba and delete the clone. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartDcOptions {
+  /** A specific loopback address; default: the first free 127.0.0.N, N ≥ 2. */
+  ip?: string;
+  /** Clone directory; default <repo>/.lab/dc/<ip>. Deleted on stop. */
+  dir?: string;
+  paths?: LabPaths;
+  log?: (msg: string) => void;
+  readyTimeoutMs?: number;
+}
+
+function rewriteSmbConf(conf: string, goldenDir: string, dir: string, ip: string): void {
+  const text = readFileSync(conf, 'utf8').split(goldenDir).join(dir);
+  const iface = `interfaces = ${PLACEHOLDER_INTERFACES}`;
+  if (!text.includes(iface)) throw new LabError(`smb.conf of the golden DC lacks "${iface}".`, { target: conf });
+  // `interfaces = 127.0.0.N/8` (with the mask) makes Samba bind exactly that address; a bare IP is ignored.
+  writeFileSync(conf, text.replace(iface, `interfaces = ${ip}/8`));
+}
+
+function logTail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').slice(-1500);
+  } catch {
+    return '';
+  }
+}
+
+function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((res) => {
+    const t = setTimeout(() => res(false), ms);
+    child.once('exit', () => {
+      clearTimeout(t);
+      res(true);
+    });
+  });
+}
+
+export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
+  const paths = opts.paths ?? labPaths();
+  const log = opts.log ?? (() => {});
+  const t0 = Date.now();
+  const golden = await ensureGolden({ paths, log });
+  await sweepStaleIpDirs(paths.dcDir);
+  const tGolden = Date.now();
+
+  let ipLock: HeldLock;
+  let ip: string;
+  if (opts.ip) {
+    ip = opts.ip;
+    ipLock = await reserveIp(ip);
+  } else {
+    ({ ip, lock: ipLock } = await pickIp());
+  }
+  const dir = resolve(opts.dir ?? join(paths.dcDir, ip));
+  let child: ChildProcess | undefined;
+  try {
+    // We hold the address lock, so a leftover dir for this address belongs to a dead process.
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, '..'), { recursive: true });
+    await run('cp', ['-a', golden.dir, dir]);
+    const conf = join(dir, 'etc/smb.conf');
+    rewriteSmbConf(conf, golden.dir, dir, ip);
+    const tClone = Date.now();
+
+    const outFile = join(dir, 'log/samba.out');
+    const out = openSync(outFile, 'a');
+    child = spawn('samba', ['-i', '-M', 'single', '-s', conf], { stdio: ['pipe', out, out] });
+    closeSync(out);
+    const spawned = child;
+    spawned.on('error', () => {}); // reported through the readiness loop
+    spawned.stdin?.on('error', () => {});
+
+    const caFile = paths.caFile;
+    const admin = { bindDn: ADMIN_DN, password: golden.secrets.adminPassword };
+    const service = {
+      bindDn: SERVICE_DN,
+      password: golden.secrets.servicePassword,
+      samAccountName: SERVICE_ACCOUNT,
+      userPrincipalName: `${SERVICE_ACCOUNT}@${DNS_DOMAIN}`,
+      sid: golden.meta.serviceSid,
+    };
+    const url = `ldaps://${ip}:636`;
+    const alive = (): boolean => spawned.exitCode === null && spawned.signalCode === null;
+
+    const deadline = Date.now() + (opts.readyTimeoutMs ?? 20_000);
+    for (;;) {
+      if (!alive()) {
+        throw new LabError(`samba exited during start (code ${spawned.exitCode ?? spawned.signalCode}).`, {
+          target: dir, hint: `Its log: ${outFile}\n${logTail(outFile)}`,
+        });
+      }
+      try {
+        const c = await connectLdap({ url, caFile, ...admin, connectTimeoutMs: 1_000, timeoutMs: 2_000 });
+        await c.unbind();
+        break;
+      } catch (err) {
+        if (Date.now() > deadline) {
+          throw new LabError(`The DC at ${url} did not accept an LDAPS bind in time: ${(err as Error).message}`, {
+            target: url, category: 'OperationTimeout', hint: `Its log: ${outFile}\n${logTail(outFile)}`, cause: err,
+          });
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    if (!alive()) throw new LabError(`samba exited right after start; another server answered on ${url}.`, { target: url });
+    const tReady = Date.now();
+    log(`dc: ${url} ready in ${tReady - t0} ms (clone ${tClone - tGolden} ms, start ${tReady - tClone} ms)`);
+
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> =>
+      (stopping ??= (async () => {
+        if (alive()) {
+          spawned.stdin?.end(); // samba -i: stdin closed → SIGTERM to itself, exit 0
+          if (!(await waitExit(spawned, 3_000))) {
+            spawned.kill('SIGKILL');
+            await waitExit(spawned, 2_000);
+          }
+        }
+        rmSync(dir, { recursive: true, force: true });
+        await ipLock.release();
+      })());
+
+    return {
+      ip, url, baseDn: BASE_DN, domain: DNS_DOMAIN, netbiosDomain: NETBIOS_DOMAIN, realm: REALM,
+      domainSid: golden.meta.domainSid, targetOu: TARGET_OU, targetOu2: TARGET_OU_2, usersOu: USERS_OU,
+      syncedGroupsOu: SYNCED_GROUPS_OU, serviceOu: SERVICE_OU, service, admin, caFile, dir, pid: spawned.pid ?? -1,
+      timings: { golden: tGolden - t0, clone: tClone - tGolden, ready: tReady - tClone, total: tReady - t0 },
+      connect: (as = 'service') => connectLdap({ url, caFile, ...(as === 'admin' ? admin : service) }),
+      alive,
+      stop,
+    };
+  } catch (err) {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await waitExit(child, 2_000);
+    }
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    await ipLock.release();
+    throw err;
+  }
+}
