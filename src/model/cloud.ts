@@ -48,9 +48,26 @@ export interface CloudUser {
   onPremisesUserPrincipalName?: string | null;
 }
 
-/** One change from a Graph delta round, already folded per group. */
+/**
+ * One change from a Graph delta round, folded per group and page.
+ *
+ * - `upsert.group` holds only the properties the entry carried (all selected ones on a normal round; none on a
+ *   continuation chunk of a large group), so merge it into what is known.
+ * - A group with many members comes back on several pages (Graph splits `members@delta`): each chunk is its own
+ *   upsert; the consumer merges them. Within one page a group appears once.
+ * - On an initial round (no delta link) `memberAdds` is the full current membership and `memberRemoves` is empty.
+ */
 export type GroupChange =
   | { kind: 'upsert'; group: Partial<CloudGroup> & { id: string }; memberAdds: MemberRef[]; memberRemoves: MemberRef[] }
+  /** `@removed.reason = changed`: soft-deleted (restorable for 30 days). */
+  | { kind: 'softDeleted'; id: string }
+  /** `@removed.reason = deleted`: permanently deleted. */
+  | { kind: 'deleted'; id: string };
+
+/** One change from a users delta round (for a user cache keyed by cloud id). */
+export type UserChange =
+  /** Only the properties the entry carried; merge into what is known. */
+  | { kind: 'upsert'; user: Partial<CloudUser> & { id: string } }
   /** `@removed.reason = changed`: soft-deleted (restorable for 30 days). */
   | { kind: 'softDeleted'; id: string }
   /** `@removed.reason = deleted`: permanently deleted. */

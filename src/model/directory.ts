@@ -18,7 +18,29 @@ export interface AdUser {
   dn: string;
   objectGuid: string;
   objectSid: string;
+  /** For logs and the provisioning record; may be absent. */
+  userPrincipalName?: string;
+  sAMAccountName?: string;
 }
 
 /** Attribute changes for one object: `null` removes the attribute. */
 export type AttributeChanges = Record<string, string | string[] | null>;
+
+/** LDAP requests sent by a Target since it was created (or last reset): for benchmarks and "0 writes" checks. */
+export interface DirectoryOpCounts {
+  /** Search requests (each page of a paged search and each `member;range` window counts once). */
+  searches: number;
+  adds: number;
+  modifies: number;
+  modDNs: number;
+  deletes: number;
+  /** adds + modifies + modDNs + deletes. */
+  writes: number;
+  /** member values sent in add/delete modifications (incl. retries). */
+  memberValuesAdded: number;
+  memberValuesRemoved: number;
+  /** Membership re-reads after a 68/53 (already present / absent) member batch. */
+  memberRecoveries: number;
+  /** Connections opened (connect + bind). */
+  binds: number;
+}

@@ -1,11 +1,15 @@
 /**
  * The two ports every external call goes through. The lab, the real services and recorded fakes plug in here.
  */
-import type { CloudGroup, CloudUser, GroupChange, MemberRef } from './cloud';
-import type { AdGroup, AdUser, AttributeChanges } from './directory';
+import type { CloudGroup, CloudUser, GroupChange, MemberRef, UserChange } from './cloud';
+import type { AdGroup, AdUser, AttributeChanges, DirectoryOpCounts } from './directory';
 
 export interface DeltaPage {
   changes: GroupChange[];
+}
+
+export interface UserDeltaPage {
+  changes: UserChange[];
 }
 
 export interface Source {
@@ -28,6 +32,13 @@ export interface Source {
   delta(deltaLink: string | undefined, onPage: (page: DeltaPage) => Promise<void>, signal?: AbortSignal): Promise<string>;
   /** A delta link for "now" without reading history (`$deltatoken=latest`). */
   latestDeltaLink(signal?: AbortSignal): Promise<string>;
+  /**
+   * Optional: a users delta round (`/users/delta` with the on-premises properties), for a user cache. Same
+   * contract as `delta`.
+   */
+  usersDelta?(deltaLink: string | undefined, onPage: (page: UserDeltaPage) => Promise<void>, signal?: AbortSignal): Promise<string>;
+  /** Optional: release connections. */
+  close?(): Promise<void>;
 }
 
 export interface Target {
@@ -50,4 +61,8 @@ export interface Target {
   addMembers(dn: string, memberDns: string[]): Promise<void>;
   removeMembers(dn: string, memberDns: string[]): Promise<void>;
   close(): Promise<void>;
+  /** Optional: one group by DN with its attributes (no members), or null when there is no entry. */
+  readGroup?(dn: string): Promise<AdGroup | null>;
+  /** Optional: LDAP requests sent so far (benchmarks, "a second cycle writes nothing"). */
+  countOperations?(): DirectoryOpCounts;
 }

@@ -1,0 +1,252 @@
+/**
+ * A small pool of long-lived, BOUND LDAP connections. Domain controllers have a short listen backlog (Samba: 10),
+ * so connections are opened lazily, one at a time per caller, never more than `size`, and reused.
+ *
+ * - ldaps:// URLs speak TLS from the first byte (tlsOptions { ca, rejectUnauthorized: true }).
+ * - ldap:// URLs are upgraded with StartTLS before the bind unless `startTls: false` (ldapts would otherwise speak
+ *   TLS on 389 whenever tlsOptions is set, so tlsOptions is only given for ldaps://).
+ * - Several URLs fail over in order; a URL that failed to connect is skipped for `downForMs` unless all are down.
+ * - A connection that broke (socket closed, timed out) is dropped and replaced on the next use.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
+import { Client } from 'ldapts';
+import { ConfigError } from '../core/errors';
+import { DirectoryError, isConnectionFailure, resultCodeOf, toDirectoryError } from './errors';
+
+export const DEFAULT_POOL_SIZE = 4;
+/** Samba's LDAP listen backlog is 10: never open more connections than that. */
+export const MAX_POOL_SIZE = 10;
+
+export interface PoolOptions {
+  /** Directory URLs, tried in order (`ldaps://dc1.example.com`, `ldap://dc2.example.com:389`). */
+  urls: string[];
+  /** Bind identity: a DN, a UPN or DOMAIN\user. */
+  bindDn: string;
+  password: string;
+  /** PEM CA certificate(s) to trust for the DC's certificate. Default: Node's trust store (+ NODE_EXTRA_CA_CERTS). */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Path of a PEM CA file (read once, on the first connect). */
+  caFile?: string;
+  /** Upgrade ldap:// connections with StartTLS before binding (default true). */
+  startTls?: boolean;
+  /** Connections kept (default 4, at most 10). */
+  size?: number;
+  connectTimeoutMs?: number;
+  /** Per-operation timeout; the connection is dropped when it fires (default 120 s). */
+  timeoutMs?: number;
+  /** How long a URL that failed to connect is skipped (default 30 s). */
+  downForMs?: number;
+}
+
+export interface PoolStats {
+  /** Connections opened (TCP/TLS + bind) since the pool was created. */
+  connects: number;
+  /** Connections currently open. */
+  open: number;
+  /** Connections dropped because they broke. */
+  dropped: number;
+}
+
+interface Conn {
+  client: Client;
+  url: string;
+}
+
+/** A connection on loan: give it back with `release()`, or `release(true)` when it must not be reused. */
+export interface Lease {
+  readonly client: Client;
+  readonly url: string;
+  release(broken?: boolean): void;
+}
+
+export class LdapPool {
+  private readonly opts: PoolOptions;
+  private readonly size: number;
+  private readonly idle: Conn[] = [];
+  private readonly waiters: Array<(c: Conn | undefined) => void> = [];
+  private readonly downUntil = new Map<string, number>();
+  private ca: PoolOptions['ca'];
+  private total = 0;
+  private closed = false;
+  private readonly counters = { connects: 0, dropped: 0 };
+
+  constructor(opts: PoolOptions) {
+    if (!opts.urls.length) throw new ConfigError('No directory URL configured.', { target: 'directory.urls', hint: 'Set at least one ldaps:// or ldap:// URL.' });
+    for (const url of opts.urls) {
+      if (!/^ldaps?:\/\/[^/]+\/?$/i.test(url)) {
+        throw new ConfigError(`Not a directory URL: ${JSON.stringify(url)}`, {
+          target: 'directory.urls',
+          hint: 'Use ldaps://host[:636] or ldap://host[:389] (no path).',
+        });
+      }
+    }
+    this.opts = opts;
+    this.size = Math.max(1, Math.min(MAX_POOL_SIZE, opts.size ?? DEFAULT_POOL_SIZE));
+    this.ca = opts.ca;
+  }
+
+  stats(): PoolStats {
+    return { connects: this.counters.connects, open: this.total, dropped: this.counters.dropped };
+  }
+
+  /**
+   * Run `fn` on a pooled connection. If the connection breaks, it is dropped and `fn` runs again on a fresh one,
+   * up to `retries` times (default 1); `attempt` tells `fn` whether this is a retry (a write may have landed).
+   */
+  async use<T>(fn: (client: Client, info: { url: string; attempt: number }) => Promise<T>, retries = 1): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const lease = await this.lease();
+      try {
+        const out = await fn(lease.client, { url: lease.url, attempt });
+        lease.release();
+        return out;
+      } catch (err) {
+        const broken = isConnectionFailure(err) || !lease.client.isConnected;
+        lease.release(broken);
+        if (broken && attempt < retries && !this.closed) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** Borrow a bound connection (waits when all are busy). */
+  async lease(): Promise<Lease> {
+    const conn = await this.acquire();
+    let done = false;
+    return {
+      client: conn.client,
+      url: conn.url,
+      release: (broken = false) => {
+        if (done) return;
+        done = true;
+        if (broken || this.closed || !conn.client.isConnected) this.drop(conn, broken);
+        else this.handBack(conn);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w(undefined);
+    const idle = this.idle.splice(0);
+    this.total -= idle.length;
+    await Promise.all(idle.map((c) => c.client.unbind().catch(() => undefined)));
+  }
+
+  private async acquire(): Promise<Conn> {
+    for (;;) {
+      if (this.closed) throw new DirectoryError('The directory connection pool is closed.', { operation: 'connect', code: 'PoolClosed', category: 'InvalidOperation' });
+      const idle = this.idle.pop();
+      if (idle) {
+        if (idle.client.isBound) return idle;
+        this.drop(idle, true);
+        continue;
+      }
+      if (this.total < this.size) {
+        this.total++;
+        try {
+          return await this.open();
+        } catch (err) {
+          this.total--;
+          this.wake();
+          throw err;
+        }
+      }
+      const handed = await new Promise<Conn | undefined>((resolve) => this.waiters.push(resolve));
+      if (handed) {
+        if (handed.client.isBound) return handed;
+        this.drop(handed, true);
+      }
+    }
+  }
+
+  private handBack(conn: Conn): void {
+    const w = this.waiters.shift();
+    if (w) w(conn);
+    else this.idle.push(conn);
+  }
+
+  private drop(conn: Conn, broken: boolean): void {
+    this.total--;
+    if (broken) this.counters.dropped++;
+    conn.client.unbind().catch(() => undefined);
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiters.shift();
+    if (w) w(undefined);
+  }
+
+  private caOption(): PoolOptions['ca'] {
+    if (this.ca === undefined && this.opts.caFile) {
+      try {
+        this.ca = readFileSync(this.opts.caFile);
+      } catch (err) {
+        throw new ConfigError(`Cannot read the directory CA file ${this.opts.caFile}: ${(err as Error).message}`, {
+          target: 'directory.caFile',
+          hint: 'Point caFile at a readable PEM file holding the CA that issued the domain controllers\' certificates.',
+        });
+      }
+    }
+    return this.ca;
+  }
+
+  /** URLs in configured order, those recently down moved last. */
+  private candidates(): string[] {
+    const now = Date.now();
+    const up = this.opts.urls.filter((u) => (this.downUntil.get(u) ?? 0) <= now);
+    const down = this.opts.urls.filter((u) => (this.downUntil.get(u) ?? 0) > now);
+    return [...up, ...down];
+  }
+
+  private async open(): Promise<Conn> {
+    const ca = this.caOption();
+    let lastError: DirectoryError | undefined;
+    for (const url of this.candidates()) {
+      const parsed = new URL(url);
+      const host = parsed.hostname.replace(/^\[|\]$/g, '');
+      const secure = parsed.protocol === 'ldaps:';
+      const tlsOptions: ConnectionOptions = { rejectUnauthorized: true, ...(ca !== undefined ? { ca } : {}) };
+      const client = new Client({
+        url,
+        connectTimeout: this.opts.connectTimeoutMs ?? 10_000,
+        timeout: this.opts.timeoutMs ?? 120_000,
+        // tlsOptions force TLS regardless of scheme in ldapts: only for ldaps://.
+        ...(secure ? { tlsOptions } : {}),
+      });
+      let stage: 'connect' | 'startTLS' | 'bind' = 'connect';
+      try {
+        if (!secure && this.opts.startTls !== false) {
+          stage = 'startTLS';
+          await client.startTLS({ ...tlsOptions, host, ...(isIP(host) ? {} : { servername: host }) });
+        }
+        stage = 'bind';
+        await client.bind(this.opts.bindDn, this.opts.password);
+        this.counters.connects++;
+        this.downUntil.delete(url);
+        return { client, url };
+      } catch (err) {
+        await client.unbind().catch(() => undefined);
+        const e = toDirectoryError(err, { operation: stage, url, bindDn: this.opts.bindDn });
+        // A directory answer (bad credentials, strong auth required…) is the same on every DC: stop here.
+        if (resultCodeOf(err) !== undefined) throw e;
+        this.downUntil.set(url, Date.now() + (this.opts.downForMs ?? 30_000));
+        lastError = e;
+      }
+    }
+    if (this.opts.urls.length > 1 && lastError) {
+      throw new DirectoryError(`No domain controller reachable (${this.opts.urls.join(', ')}): ${lastError.message}`, {
+        operation: lastError.operation,
+        url: this.opts.urls.join(', '),
+        code: lastError.code,
+        category: lastError.category,
+        hint: lastError.hint,
+        cause: lastError,
+      });
+    }
+    throw lastError!;
+  }
+}
