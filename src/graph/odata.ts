@@ -1,0 +1,115 @@
+/**
+ * Graph JSON → the model's plain snapshots. Nothing outside graph/ sees Graph JSON.
+ */
+import type { CloudGroup, CloudUser, MemberRef } from '../model/cloud';
+
+type Json = Record<string, unknown>;
+
+const KINDS: Record<string, MemberRef['kind']> = {
+  '#microsoft.graph.user': 'user',
+  '#microsoft.graph.group': 'group',
+  '#microsoft.graph.device': 'device',
+  '#microsoft.graph.orgcontact': 'orgContact',
+  '#microsoft.graph.serviceprincipal': 'servicePrincipal',
+};
+
+export function memberKind(odataType: unknown): MemberRef['kind'] {
+  return (typeof odataType === 'string' && KINDS[odataType.toLowerCase()]) || 'other';
+}
+
+export function toMemberRef(json: Json): MemberRef {
+  return { id: String(json.id), kind: memberKind(json['@odata.type']) };
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+type GroupKey = Exclude<keyof CloudGroup, 'id' | 'extra' | 'members'>;
+const GROUP_FIELDS: Record<GroupKey, (v: unknown) => unknown> = {
+  displayName: str,
+  description: str,
+  securityEnabled: bool,
+  mailEnabled: bool,
+  mailNickname: str,
+  groupTypes: strings,
+  onPremisesSyncEnabled: bool,
+  onPremisesSecurityIdentifier: str,
+  onPremisesSamAccountName: str,
+  securityIdentifier: str,
+  isAssignableToRole: bool,
+  membershipRule: str,
+  createdDateTime: str,
+};
+
+/**
+ * A complete group (listing, get, getByIds). Selected extra properties Graph left out (unset extension
+ * attributes are omitted) become null.
+ */
+export function toCloudGroup(json: Json, extras: readonly string[]): CloudGroup {
+  const group = { id: String(json.id) } as CloudGroup;
+  for (const [key, conv] of Object.entries(GROUP_FIELDS)) (group as unknown as Json)[key] = conv(json[key]);
+  if (extras.length > 0) {
+    group.extra = {};
+    for (const name of extras) group.extra[name] = json[name] ?? null;
+  }
+  return group;
+}
+
+/**
+ * A group from a delta entry: only the properties the entry carries (a continuation chunk of a large group may
+ * carry none). A full (non-minimal) entry — one with `displayName` — also reports omitted extras as null.
+ */
+export function toGroupPatch(json: Json, extras: readonly string[]): Partial<CloudGroup> & { id: string } {
+  const group: Partial<CloudGroup> & { id: string } = { id: String(json.id) };
+  for (const [key, conv] of Object.entries(GROUP_FIELDS)) {
+    if (key in json) (group as Json)[key] = conv(json[key]);
+  }
+  const full = 'displayName' in json;
+  const extra: Record<string, unknown> = {};
+  let any = false;
+  for (const name of extras) {
+    if (name in json) {
+      extra[name] = json[name] ?? null;
+      any = true;
+    } else if (full) {
+      extra[name] = null;
+      any = true;
+    }
+  }
+  if (any) group.extra = extra;
+  return group;
+}
+
+type UserKey = Exclude<keyof CloudUser, 'id'>;
+const USER_FIELDS: Record<UserKey, (v: unknown) => unknown> = {
+  userPrincipalName: str,
+  displayName: str,
+  onPremisesSyncEnabled: bool,
+  onPremisesSecurityIdentifier: str,
+  onPremisesImmutableId: str,
+  onPremisesObjectIdentifier: str,
+  onPremisesDistinguishedName: str,
+  onPremisesSamAccountName: str,
+  onPremisesDomainName: str,
+  onPremisesUserPrincipalName: str,
+};
+
+/** A complete user (getByIds). Properties not returned are null, except onPremisesObjectIdentifier (left out). */
+export function toCloudUser(json: Json): CloudUser {
+  const user = { id: String(json.id) } as CloudUser;
+  for (const [key, conv] of Object.entries(USER_FIELDS)) {
+    if (key === 'onPremisesObjectIdentifier' && !(key in json)) continue;
+    (user as unknown as Json)[key] = conv(json[key]);
+  }
+  return user;
+}
+
+/** A user from a delta entry: only the properties it carries. */
+export function toUserPatch(json: Json): Partial<CloudUser> & { id: string } {
+  const user: Partial<CloudUser> & { id: string } = { id: String(json.id) };
+  for (const [key, conv] of Object.entries(USER_FIELDS)) {
+    if (key in json) (user as Json)[key] = conv(json[key]);
+  }
+  return user;
+}
