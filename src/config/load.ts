@@ -1,0 +1,142 @@
+/**
+ * loadConfig(path, secrets) → ResolvedConfig: read, validate against the schema, apply defaults, make paths
+ * absolute (relative to the file's folder) and resolve secrets.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { ConfigError } from '../core/errors';
+import { resolveSecret } from './secrets';
+import { SECRET_KEYS, type ConfigFile, type ResolvedAuth, type ResolvedConfig } from './types';
+import { validateConfigDocument } from './validate';
+
+export interface LoadOptions {
+  /** Secrets handed over by the caller (RPC stdin). */
+  secrets?: Readonly<Record<string, string>>;
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Skip resolving secrets (for verbs that only read the state store: status, log, approve-deletes, reset,
+   * or for showing a config). The secret fields are then empty strings.
+   */
+  withoutSecrets?: boolean;
+}
+
+/** Read and resolve the configuration file at `path`. */
+export function loadConfig(path: string, secretsOrOptions: Readonly<Record<string, string>> | LoadOptions = {}): ResolvedConfig {
+  const options: LoadOptions = isLoadOptions(secretsOrOptions) ? secretsOrOptions : { secrets: secretsOrOptions };
+  if (!path) {
+    throw new ConfigError('No configuration file was given.', { code: 'ConfigMissing', target: 'configPath', hint: 'Pass --config <file> (see docs/config.example.json).' });
+  }
+  const abs = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(`Cannot read the configuration file ${abs} (${code ?? 'error'}).`, {
+      code: 'ConfigUnreadable',
+      target: abs,
+      hint: code === 'ENOENT' ? 'Check the path given to --config / -ConfigPath.' : 'Check the file permissions.',
+      cause: err,
+    });
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new ConfigError(`The configuration file ${abs} is not valid JSON: ${(err as Error).message}`, {
+      code: 'ConfigInvalidJson',
+      target: abs,
+      hint: 'Fix the JSON syntax (comments and trailing commas are not allowed).',
+    });
+  }
+  return resolveConfig(doc, { ...options, configPath: abs });
+}
+
+function isLoadOptions(x: unknown): x is LoadOptions {
+  return typeof x === 'object' && x !== null && ('secrets' in x || 'env' in x || 'withoutSecrets' in x);
+}
+
+/** Validate and resolve an already-parsed document. `configPath` anchors relative paths. */
+export function resolveConfig(doc: unknown, options: LoadOptions & { configPath?: string } = {}): ResolvedConfig {
+  const configPath = options.configPath ?? resolve('groupwriteback.json');
+  const problems = validateConfigDocument(doc);
+  if (problems.length) {
+    const lines = problems.map((p) => `  ${p.key}: ${p.message}`).join('\n');
+    throw new ConfigError(`The configuration ${configPath} is invalid:\n${lines}`, {
+      code: 'ConfigInvalid',
+      target: problems[0].key,
+      hint: 'Fix the keys named above; docs/configuration.md describes every setting and docs/groupwriteback.schema.json is the schema.',
+    });
+  }
+  const cfg = doc as ConfigFile;
+  const baseDir = dirname(configPath);
+  const abs = (p: string | undefined) => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(baseDir, p));
+  const sctx = { secrets: options.secrets ?? {}, baseDir, env: options.env };
+  const secret = options.withoutSecrets
+    ? () => ''
+    : (key: Parameters<typeof resolveSecret>[0], configKey: string, ref: Parameters<typeof resolveSecret>[2], required = true) =>
+        resolveSecret(key, configKey, ref, sctx, required);
+
+  const a = cfg.tenant.auth;
+  let auth: ResolvedAuth;
+  switch (a.type) {
+    case 'clientSecret':
+      auth = { type: 'clientSecret', clientSecret: secret(SECRET_KEYS.clientSecret, 'config.tenant.auth.clientSecret', a.clientSecret) ?? '' };
+      break;
+    case 'certificate': {
+      const pw = secret(SECRET_KEYS.certificatePassword, 'config.tenant.auth.certificatePassword', a.certificatePassword, a.certificatePassword !== undefined);
+      auth = { type: 'certificate', certificatePath: abs(a.certificatePath)!, sendCertificateChain: a.sendCertificateChain ?? false };
+      if (pw) auth.certificatePassword = pw;
+      break;
+    }
+    case 'managedIdentity':
+      auth = a.clientId ? { type: 'managedIdentity', clientId: a.clientId } : { type: 'managedIdentity' };
+      break;
+  }
+
+  const tenant: ResolvedConfig['tenant'] = { tenantId: cfg.tenant.tenantId, cloud: cfg.tenant.cloud ?? 'Public', auth };
+  if (cfg.tenant.clientId) tenant.clientId = cfg.tenant.clientId;
+  if (cfg.tenant.authorityHost) tenant.authorityHost = cfg.tenant.authorityHost.replace(/\/+$/, '');
+  if (cfg.tenant.graphBaseUrl) tenant.graphBaseUrl = cfg.tenant.graphBaseUrl.replace(/\/+$/, '');
+  if (cfg.tenant.caFile) tenant.caFile = abs(cfg.tenant.caFile);
+
+  const directory: ResolvedConfig['directory'] = {
+    urls: cfg.directory.urls.map((u) => u.replace(/\/+$/, '')),
+    baseDn: cfg.directory.baseDn,
+    bindDn: cfg.directory.bindDn,
+    password: secret(SECRET_KEYS.directoryPassword, 'config.directory.password', cfg.directory.password) ?? '',
+    connections: cfg.directory.connections ?? 4,
+    timeoutMs: cfg.directory.timeoutMs ?? 30_000,
+  };
+  if (cfg.directory.caFile) directory.caFile = abs(cfg.directory.caFile);
+
+  return {
+    configPath,
+    name: cfg.name ?? basename(configPath, extname(configPath)),
+    tenant,
+    directory,
+    scope: {
+      mode: cfg.scope?.mode ?? 'selected',
+      groupIds: (cfg.scope?.groupIds ?? []).map((g) => g.toLowerCase()),
+      filters: cfg.scope?.filters ?? [],
+    },
+    target: { container: cfg.target.container },
+    mappings: cfg.mappings ?? [],
+    membership: {
+      provisionOnPremisesUsers: cfg.membership?.provisionOnPremisesUsers ?? true,
+      keepUnmanagedMembers: cfg.membership?.keepUnmanagedMembers ?? false,
+      batchSize: cfg.membership?.batchSize ?? 1000,
+    },
+    lifecycle: {
+      onSoftDelete: cfg.lifecycle?.onSoftDelete ?? 'empty',
+      onPermanentDelete: cfg.lifecycle?.onPermanentDelete ?? 'delete',
+      onScopeExit: cfg.lifecycle?.onScopeExit ?? 'leave',
+    },
+    safety: {
+      deleteThreshold: cfg.safety?.deleteThreshold ?? 500,
+      quarantineAfterFailures: cfg.safety?.quarantineAfterFailures ?? 3,
+    },
+    state: { path: abs(cfg.state?.path ?? './state')! },
+    log: { retentionDays: cfg.log?.retentionDays ?? 30 },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * The configuration file (docs/configuration.md, docs/groupwriteback.schema.json) and its resolved form.
+ * `ConfigFile` is what the JSON holds (no secret values, relative paths allowed); `ResolvedConfig` is what the
+ * rest of the core receives from `loadConfig`: defaults filled in, paths absolute, secrets resolved.
+ */
+
+/** Where a secret comes from when the caller did not hand it over (RPC stdin): an environment variable or a file. */
+export type SecretRef = { env: string } | { file: string };
+
+/** Keys under which callers (the PowerShell module, over stdin) hand over secrets. */
+export const SECRET_KEYS = {
+  clientSecret: 'tenant.clientSecret',
+  certificatePassword: 'tenant.certificatePassword',
+  directoryPassword: 'directory.password',
+} as const;
+export type SecretKey = (typeof SECRET_KEYS)[keyof typeof SECRET_KEYS];
+
+export type CloudName = 'Public' | 'USGov' | 'USGovDoD' | 'China';
+
+export type ScopeOperator =
+  | 'EQUALS'
+  | 'NOT EQUALS'
+  | 'REGEX MATCH'
+  | 'NOT REGEX MATCH'
+  | 'IS TRUE'
+  | 'IS FALSE'
+  | 'IS NULL'
+  | 'IS NOT NULL'
+  | 'GREATER_THAN'
+  | 'GREATER_THAN_OR_EQUALS';
+
+export const SCOPE_OPERATORS: readonly ScopeOperator[] = [
+  'EQUALS', 'NOT EQUALS', 'REGEX MATCH', 'NOT REGEX MATCH', 'IS TRUE', 'IS FALSE', 'IS NULL', 'IS NOT NULL',
+  'GREATER_THAN', 'GREATER_THAN_OR_EQUALS',
+];
+
+/** Operators that take no value. */
+export const UNARY_OPERATORS: readonly ScopeOperator[] = ['IS TRUE', 'IS FALSE', 'IS NULL', 'IS NOT NULL'];
+
+export interface ScopeClause {
+  /** A group property (displayName, description, …, extension_<appId>_<name>). */
+  attribute: string;
+  operator: ScopeOperator;
+  value?: string | number;
+}
+
+/** Clauses of one filter are ANDed; filters are ORed. */
+export type ScopeFilter = ScopeClause[];
+
+export type OnSoftDelete = 'empty' | 'leave' | 'delete';
+export type OnPermanentDelete = 'delete' | 'leave';
+export type OnScopeExit = 'leave' | 'empty' | 'convertToDistribution' | 'delete';
+
+export type ConfigAuth =
+  | { type: 'clientSecret'; clientSecret?: SecretRef }
+  | { type: 'certificate'; certificatePath: string; certificatePassword?: SecretRef; sendCertificateChain?: boolean }
+  | { type: 'managedIdentity'; clientId?: string };
+
+/** The file as written (after schema validation). */
+export interface ConfigFile {
+  $schema?: string;
+  name?: string;
+  tenant: {
+    tenantId: string;
+    clientId?: string;
+    cloud?: CloudName;
+    authorityHost?: string;
+    graphBaseUrl?: string;
+    caFile?: string;
+    auth: ConfigAuth;
+  };
+  directory: {
+    urls: string[];
+    baseDn: string;
+    bindDn: string;
+    password?: SecretRef;
+    caFile?: string;
+    connections?: number;
+    timeoutMs?: number;
+  };
+  scope?: { mode?: 'all' | 'selected'; groupIds?: string[]; filters?: ScopeFilter[] };
+  target: { container: string };
+  mappings?: unknown[];
+  membership?: { provisionOnPremisesUsers?: boolean; keepUnmanagedMembers?: boolean; batchSize?: number };
+  lifecycle?: { onSoftDelete?: OnSoftDelete; onPermanentDelete?: OnPermanentDelete; onScopeExit?: OnScopeExit };
+  safety?: { deleteThreshold?: number; quarantineAfterFailures?: number };
+  state?: { path?: string };
+  log?: { retentionDays?: number };
+}
+
+export type ResolvedAuth =
+  | { type: 'clientSecret'; clientSecret: string }
+  | { type: 'certificate'; certificatePath: string; certificatePassword?: string; sendCertificateChain: boolean }
+  | { type: 'managedIdentity'; clientId?: string };
+
+/** The configuration as the core uses it: defaults applied, paths absolute, secrets resolved. */
+export interface ResolvedConfig {
+  /** Absolute path of the file it was loaded from (or '<memory>'). */
+  configPath: string;
+  name: string;
+  tenant: {
+    tenantId: string;
+    /** Required for clientSecret/certificate; optional (user-assigned identity) for managedIdentity. */
+    clientId?: string;
+    cloud: CloudName;
+    /** Override of the cloud's login host (the lab's emulator), https://host[:port]. */
+    authorityHost?: string;
+    /** Override of the cloud's Graph endpoint, https://host[:port]. */
+    graphBaseUrl?: string;
+    /** Absolute path of an extra CA bundle (PEM) to trust for Graph and login. */
+    caFile?: string;
+    auth: ResolvedAuth;
+  };
+  directory: {
+    urls: string[];
+    baseDn: string;
+    bindDn: string;
+    password: string;
+    /** Absolute path of the CA bundle (PEM) that signed the DCs' certificates. */
+    caFile?: string;
+    /** Size of the LDAP connection pool (default 4; Samba's listen backlog is 10). */
+    connections: number;
+    /** Per-operation timeout in ms (default 30000). */
+    timeoutMs: number;
+  };
+  scope: { mode: 'all' | 'selected'; groupIds: string[]; filters: ScopeFilter[] };
+  target: { container: string };
+  /** Custom mapping rules (src/mapping MappingRule[]), merged over the defaults. */
+  mappings: unknown[];
+  membership: { provisionOnPremisesUsers: boolean; keepUnmanagedMembers: boolean; batchSize: number };
+  lifecycle: { onSoftDelete: OnSoftDelete; onPermanentDelete: OnPermanentDelete; onScopeExit: OnScopeExit };
+  safety: { deleteThreshold: number; quarantineAfterFailures: number };
+  state: { path: string };
+  log: { retentionDays: number };
+}

@@ -1,0 +1,530 @@
+/**
+ * One provisioning cycle: scope → match → map → plan → apply, as a full cycle (first run, --full, expired
+ * delta token, changed configuration: read everything, reconcile drift) or a delta cycle (only what Graph delta
+ * reports changed, plus failed objects to retry). Lifecycle (soft delete, permanent delete, scope exit) and the
+ * accidental-delete threshold apply to both. A dry run computes the same plan without writing anything.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { CancelledError, GwbError, serializeError } from '../core/errors';
+import type { EventSink } from '../core/events';
+import type { ResolvedConfig } from '../config/types';
+import type { CloudGroup } from '../model/cloud';
+import type { AdGroup, DirectoryOpCounts } from '../model/directory';
+import type { Source, Target } from '../model/ports';
+import { ProvisioningLog } from '../state/log';
+import type { StateStore } from '../state/store';
+import type { StateDoc } from '../state/types';
+import { chunk, mapLimit } from './concurrency';
+import type { CycleEnv } from './env';
+import { CycleGroupRefs } from './group-refs';
+import { provisionGroupObject, type ObjectOutcome } from './group-step';
+import { lifecycleAction, transitionDue } from './lifecycle';
+import { applyApprovedBatches, applyLifecyclePhase } from './lifecycle-step';
+import type { GroupMapper } from './map';
+import { AnchorIndex } from './match';
+import { MemberResolver } from './members';
+import { reconcileMembers, type MemberWork } from './member-step';
+import { Recorder } from './recorder';
+import { pendingHeldGroupIds, recordSuccess, recordTotalFailure } from './safety';
+import { scopeGroup } from './scope';
+import type { RunSummary } from './summary';
+import { anchorOf, groupIdOfAnchor, type LifecycleAction, type LifecycleCause, type PlanAction } from './types';
+
+export interface CycleOptions {
+  config: ResolvedConfig;
+  source: Source;
+  target: Target;
+  mapper: GroupMapper;
+  store: StateStore;
+  sink: EventSink;
+  signal?: AbortSignal;
+  /** Force a full cycle. */
+  full?: boolean;
+  /** Compute the plan only: no AD write, no state or log change. */
+  dryRun?: boolean;
+  /** Dry runs: each planned action as it is found. */
+  onAction?: (action: PlanAction) => void;
+  now?: () => Date;
+}
+
+export interface CycleResult {
+  summary: RunSummary;
+  /** Set when the cycle failed as a whole (or was cancelled). */
+  error?: unknown;
+}
+
+interface PhaseResult {
+  deltaLink?: string;
+  heldBatch?: { batchId: string; count: number; reason: string };
+  pending: number;
+}
+
+/** Hash of the settings whose change requires re-evaluating every group. */
+export function configHash(config: ResolvedConfig): string {
+  const relevant = {
+    scope: config.scope,
+    target: config.target,
+    mappings: config.mappings,
+    membership: { provisionOnPremisesUsers: config.membership.provisionOnPremisesUsers, keepUnmanagedMembers: config.membership.keepUnmanagedMembers },
+  };
+  return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 32);
+}
+
+/** Why this cycle must be full, or undefined for a delta cycle. */
+export function fullCycleReason(doc: StateDoc, config: ResolvedConfig, forced: boolean): string | undefined {
+  if (forced) return 'requested (--full)';
+  if (!doc.deltaLink) return doc.lastFullCycleAt ? 'no delta link in the state store' : 'first run';
+  if (doc.fullCycleRequested) return doc.fullCycleRequested;
+  if (doc.configHash && doc.configHash !== configHash(config)) return 'the configuration changed (scope, target, mappings or membership)';
+  return undefined;
+}
+
+export function isDeltaExpired(err: unknown): boolean {
+  return err instanceof GwbError && (err.code === 'GraphDeltaExpired' || err.name === 'DeltaExpiredError');
+}
+
+function isCancelled(err: unknown, signal: AbortSignal): boolean {
+  return err instanceof CancelledError || (signal.aborted && !(err instanceof GwbError));
+}
+
+function ldapCounts(target: Target): DirectoryOpCounts | undefined {
+  const t = target as Target & { countOperations?: () => DirectoryOpCounts };
+  return typeof t.countOperations === 'function' ? t.countOperations() : undefined;
+}
+function graphCounts(source: Source): Record<string, unknown> | undefined {
+  const s = source as Source & { counts?: () => Record<string, unknown> };
+  return typeof s.counts === 'function' ? s.counts() : undefined;
+}
+
+export async function runCycle(o: CycleOptions): Promise<CycleResult> {
+  const now = o.now ?? (() => new Date());
+  const signal = o.signal ?? new AbortController().signal;
+  const dryRun = !!o.dryRun;
+  const started = now();
+  const cycleId = randomUUID();
+  const doc: StateDoc = dryRun ? structuredClone(o.store.doc) : o.store.doc;
+  const log = dryRun ? undefined : new ProvisioningLog(o.store.logDir);
+  const rec = new Recorder(cycleId, o.sink, log, dryRun, o.onAction);
+  const refs = new CycleGroupRefs(o.source, o.target, o.config.scope);
+  const resolver = new MemberResolver(o.source, o.target, { provisionOnPremisesUsers: o.config.membership.provisionOnPremisesUsers }, refs);
+  const env: CycleEnv = { config: o.config, source: o.source, target: o.target, mapper: o.mapper, doc, rec, refs, resolver, signal, dryRun, now };
+  if (!dryRun) {
+    env.checkpoint = () => {
+      log?.flush();
+      o.store.save();
+    };
+  }
+  const phases: RunSummary['phases'] = [];
+  let fullReason = fullCycleReason(doc, o.config, !!o.full);
+  let mode: 'full' | 'delta' = fullReason ? 'full' : 'delta';
+  let approved: RunSummary['approved'];
+  let result: PhaseResult = { pending: 0 };
+  let error: unknown;
+  let status: RunSummary['status'] = 'success';
+
+  const phase = async <T>(name: string, step: number, fn: () => Promise<T>): Promise<T> => {
+    const t = Date.now();
+    o.sink.progress({ activityId: 1, activity: dryRun ? 'Planning provisioning cycle' : 'Provisioning cycle', status: name, percent: Math.min(99, step * 14) });
+    o.sink.verbose(`${name}…`);
+    try {
+      return await fn();
+    } finally {
+      phases.push({ name, ms: Date.now() - t });
+    }
+  };
+
+  rec.record({ action: 'cycle', result: 'success', reason: `${mode} cycle started${fullReason ? ` (${fullReason})` : ''}` });
+  try {
+    const check = (o.target as Target & { checkConnection?: () => Promise<unknown> }).checkConnection;
+    if (!dryRun && typeof check === 'function') await phase('Connecting to the directory', 0, () => check.call(o.target));
+    if (doc.held.some((b) => b.status === 'approved')) {
+      approved = await phase('Applying approved deletes', 0, () => applyApprovedBatches(env));
+    }
+    if (mode === 'delta') {
+      let delta: DeltaRead | undefined;
+      try {
+        delta = await phase('Reading Entra ID changes (delta)', 1, () => readDelta(env, doc.deltaLink!));
+      } catch (err) {
+        if (!isDeltaExpired(err)) throw err;
+        mode = 'full';
+        fullReason = `the delta token expired or was reset (${serializeError(err).message})`;
+        o.sink.warn(`The Graph delta token is no longer valid: running a full cycle instead.`);
+        rec.record({ action: 'cycle', result: 'warning', reason: `delta token expired: falling back to a full cycle` });
+      }
+      if (delta) result = await deltaCycle(env, delta, phase);
+    }
+    if (mode === 'full') result = await fullCycle(env, phase);
+  } catch (err) {
+    error = err;
+    status = isCancelled(err, signal) ? 'cancelled' : 'failed';
+  }
+
+  const finished = now();
+  rec.updateFailed(doc, finished);
+  let quarantined: RunSummary['quarantined'];
+  if (!dryRun) {
+    if (status === 'success') {
+      doc.deltaLink = result.deltaLink ?? doc.deltaLink;
+      doc.deltaLinkAt = finished.toISOString();
+      doc.lastCycleAt = finished.toISOString();
+      if (mode === 'full') {
+        doc.lastFullCycleAt = finished.toISOString();
+        delete doc.fullCycleRequested;
+      }
+      doc.configHash = configHash(o.config);
+      doc.tenantId ??= o.config.tenant.tenantId;
+      doc.baseDn ??= o.config.directory.baseDn;
+      if (rec.attempted > 0 && rec.succeeded === 0 && rec.errors > 0) {
+        const first = rec.errorSamples[0];
+        const q = recordTotalFailure(doc, new GwbError(`Every object operation of the cycle failed; the first: ${first.message}`, { code: first.code }), o.config.safety.quarantineAfterFailures, finished);
+        if (q) quarantined = { reason: q.reason, since: q.since };
+      } else {
+        recordSuccess(doc);
+      }
+    } else if (status === 'failed') {
+      const q = recordTotalFailure(doc, error, o.config.safety.quarantineAfterFailures, finished);
+      if (q) {
+        quarantined = { reason: q.reason, since: q.since };
+        o.sink.warn(`The job is now quarantined after ${q.failures} failed cycles: ${q.reason}`);
+      }
+      rec.record({ action: 'cycle', result: 'failure', reason: 'cycle failed', error: { code: serializeError(error).code, message: serializeError(error).message } });
+    }
+  }
+
+  // The job stays held while any batch waits for approval.
+  const waiting = doc.held.filter((b) => b.status === 'held');
+  const heldInfo = result.heldBatch ?? (waiting.length ? { batchId: waiting[waiting.length - 1].id, count: waiting[waiting.length - 1].actions.length, reason: waiting[waiting.length - 1].reason } : undefined);
+  if (status === 'success') {
+    if (heldInfo) status = 'held';
+    else if (rec.errors > 0) status = 'partial';
+  }
+  const summary: RunSummary = {
+    cycleId,
+    configName: o.config.name,
+    mode,
+    ...(fullReason && mode === 'full' ? { fullReason } : {}),
+    dryRun,
+    status,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+    groups: rec.groups,
+    members: rec.members,
+    ...(heldInfo ? { held: { ...heldInfo, new: !!result.heldBatch } } : {}),
+    pendingHeld: doc.held.filter((b) => b.status === 'held').reduce((n, b) => n + b.actions.length, 0),
+    ...(approved?.length ? { approved } : {}),
+    errors: rec.errors,
+    errorSamples: rec.errorSamples,
+    ...(error !== undefined ? { failure: (({ code, message, hint }) => ({ code, message, ...(hint ? { hint } : {}) }))(serializeError(error)) } : {}),
+    ...(quarantined ? { quarantined } : {}),
+    phases,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  const l = ldapCounts(o.target);
+  if (l) summary.ldap = l;
+  const gc = graphCounts(o.source);
+  if (gc) summary.graph = gc;
+
+  if (!dryRun) {
+    rec.record({ action: 'cycle', result: status === 'success' || status === 'held' ? 'success' : status === 'partial' ? 'warning' : 'failure', reason: `${mode} cycle ${status}` });
+    log?.close();
+    log?.prune(o.config.log.retentionDays, finished);
+    o.store.save();
+    o.store.appendRun(summary);
+  }
+  o.sink.progress({ activityId: 1, activity: dryRun ? 'Planning provisioning cycle' : 'Provisioning cycle', status: 'Done', percent: 100, completed: true });
+  return error !== undefined ? { summary, error } : { summary };
+}
+
+type Phase = <T>(name: string, step: number, fn: () => Promise<T>) => Promise<T>;
+
+function objectConcurrency(env: CycleEnv): number {
+  return Math.max(1, Math.min(env.config.directory.connections, 4));
+}
+
+function reportProgress(env: CycleEnv, activity: string, done: number, total: number): void {
+  if (total === 0 || (done % 50 !== 0 && done !== total)) return;
+  env.rec.sink.progress({ activityId: 2, parentActivityId: 1, activity, status: `${done} of ${total}`, percent: Math.floor((done * 100) / total), current: done, total, ...(done === total ? { completed: true } : {}) });
+}
+
+function skipGroup(env: CycleEnv, g: { id: string; displayName: string | null }, reason: string, extra: { code?: string; dn?: string } = {}): void {
+  env.rec.record({ action: 'skip', result: 'skipped', sourceId: g.id.toLowerCase(), sourceType: 'group', ...(g.displayName ? { displayName: g.displayName } : {}), ...(extra.dn ? { targetDn: extra.dn } : {}), reason });
+  if (env.dryRun) env.rec.planned({ kind: 'skip', sourceId: g.id.toLowerCase(), sourceType: 'group', displayName: g.displayName, reason, ...extra });
+}
+
+async function objectPhase(env: CycleEnv, groups: CloudGroup[], lookup: Parameters<typeof provisionGroupObject>[2]): Promise<ObjectOutcome[]> {
+  let done = 0;
+  return mapLimit(
+    groups,
+    objectConcurrency(env),
+    async (g) => {
+      const r = await provisionGroupObject(env, g, lookup);
+      reportProgress(env, 'Groups', ++done, groups.length);
+      return r;
+    },
+    env.signal,
+  );
+}
+
+async function memberPhase(env: CycleEnv, work: MemberWork[]): Promise<void> {
+  let done = 0;
+  await mapLimit(
+    work,
+    objectConcurrency(env),
+    async (w) => {
+      await reconcileMembers(env, w);
+      reportProgress(env, 'Memberships', ++done, work.length);
+    },
+    env.signal,
+  );
+}
+
+function checkAborted(env: CycleEnv): void {
+  if (env.signal.aborted) throw new CancelledError('The cycle was cancelled.');
+}
+
+/** Keep a soft-deleted group empty (drift: members added in AD meanwhile). Not counted as a delete. */
+async function keepEmpty(env: CycleEnv, groupId: string, dn: string): Promise<void> {
+  try {
+    const members = await env.target.readMembers(dn);
+    if (!members.length) return;
+    if (env.dryRun) {
+      env.rec.planned({ kind: 'memberRemove', groupId, displayName: null, dn, memberDns: members });
+      env.rec.members.removed += members.length;
+      return;
+    }
+    for (const batch of chunk(members, env.config.membership.batchSize)) await env.target.removeMembers(dn, batch);
+    env.rec.members.removed += members.length;
+    env.rec.record({ action: 'memberRemove', result: 'success', sourceId: groupId, sourceType: 'group', groupId, targetDn: dn, count: members.length, modified: [{ attribute: 'member', old: members, new: null }], reason: 'soft-deleted in Entra ID: membership kept empty' });
+  } catch (err) {
+    env.rec.fail(groupId, err, { dn });
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ full cycle
+
+async function fullCycle(env: CycleEnv, phase: Phase): Promise<PhaseResult> {
+  const { source, target, rec, refs, doc, config, signal } = env;
+  const deltaLink = env.dryRun ? undefined : await phase('Starting a delta round', 1, () => source.latestDeltaLink(signal));
+  refs.complete = true;
+  doc.nestedWaiting = {};
+
+  const inScope = new Map<string, CloudGroup>();
+  await phase('Reading Entra ID groups (scope)', 2, async () => {
+    for await (const page of source.listGroups(signal)) {
+      checkAborted(env);
+      for (const g of page) {
+        rec.groups.read++;
+        const id = g.id.toLowerCase();
+        const d = scopeGroup(g, config.scope);
+        if (d.inScope) {
+          inScope.set(id, g);
+          rec.groups.inScope++;
+        } else {
+          refs.outOfScope.set(id, d.reason);
+          rec.groups.outOfScope++;
+          skipGroup(env, g, d.reason);
+        }
+      }
+    }
+  });
+  const deleted = await phase('Reading deleted groups', 2, async () => new Set([...(await source.listDeletedGroupIds(signal))].map((x) => x.toLowerCase())));
+  const index = new AnchorIndex();
+  await phase('Reading AD groups (match)', 3, async () => {
+    for await (const page of target.listAnchoredGroups(signal)) for (const g of page) index.add(g);
+  });
+
+  const outcomes = await phase('Provisioning groups', 4, () =>
+    objectPhase(env, [...inScope.values()], { byAnchor: (a) => index.get(a), bySid: (s) => target.findBySid(s) }),
+  );
+  checkAborted(env);
+  env.checkpoint?.();
+
+  // Lifecycle: AD groups with our anchor whose cloud group is not in scope.
+  const actions: LifecycleAction[] = [];
+  const adById = new Map<string, AdGroup>();
+  const keepEmptyList: { id: string; dn: string }[] = [];
+  for (const [anchor, ads] of index.entries()) {
+    const id = groupIdOfAnchor(anchor);
+    if (!id || inScope.has(id)) continue;
+    if (ads.length > 1) {
+      rec.fail(id, new GwbError(`${ads.length} AD objects carry the anchor ${anchorOf(id)}: ${ads.map((g) => g.dn).join('; ')}`, { code: 'DuplicateTargetEntries', category: 'InvalidData', target: id, hint: 'Delete the stray copy or clear msDS-ExternalDirectoryObjectId on it.' }));
+      continue;
+    }
+    const ad = ads[0];
+    const record = doc.groups[id];
+    const cause: LifecycleCause = deleted.has(id) ? 'softDelete' : refs.outOfScope.has(id) ? 'scopeExit' : 'permanentDelete';
+    if (!record) {
+      skipGroup(
+        env,
+        { id, displayName: (ad.attributes.displayName as string) ?? null },
+        `AD group ${ad.dn} carries this group's anchor but the state store does not know it as managed (${cause === 'softDelete' ? 'soft-deleted' : cause === 'scopeExit' ? 'out of scope' : 'not in Entra'}): left as is`,
+        { code: 'UnmanagedAnchoredObject', dn: ad.dn },
+      );
+      continue;
+    }
+    if (!transitionDue(cause, record.status)) {
+      if (cause === 'softDelete' && record.status === 'softDeleted' && config.lifecycle.onSoftDelete === 'empty') keepEmptyList.push({ id, dn: ad.dn });
+      continue;
+    }
+    adById.set(id, ad);
+    const extra = cause === 'scopeExit' ? refs.outOfScope.get(id) : undefined;
+    actions.push(lifecycleAction(cause, config.lifecycle, ad, id, (ad.attributes.displayName as string) ?? null, extra));
+  }
+  // Forget records whose AD object is gone and that are not in scope.
+  const pendingIds = pendingHeldGroupIds(doc);
+  for (const id of Object.keys(doc.groups)) {
+    if (!inScope.has(id) && index.get(anchorOf(id)).length === 0 && !pendingIds.has(id)) delete doc.groups[id];
+  }
+  const life = await phase('Applying deletes and scope exits', 5, () => applyLifecyclePhase(env, actions, adById));
+  for (const k of keepEmptyList) await keepEmpty(env, k.id, k.dn);
+
+  const work: MemberWork[] = outcomes.filter((r) => r.ok && r.dn).map((r) => ({ groupId: r.groupId, displayName: r.displayName, dn: r.dn!, created: !!r.created }));
+  await phase('Provisioning memberships', 6, () => memberPhase(env, work));
+  checkAborted(env);
+  return {
+    ...(deltaLink ? { deltaLink } : {}),
+    ...(life.held ? { heldBatch: { batchId: life.held.id, count: life.held.actions.length, reason: life.held.reason } } : {}),
+    pending: life.pending,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ delta cycle
+
+interface FoldedChange {
+  kind: 'upsert' | 'softDeleted' | 'deleted';
+  membersChanged: boolean;
+}
+
+interface DeltaRead {
+  changes: Map<string, FoldedChange>;
+  link: string;
+}
+
+/** Read a whole delta round first (no writes yet), folding pages per group. */
+async function readDelta(env: CycleEnv, link: string): Promise<DeltaRead> {
+  const changes = new Map<string, FoldedChange>();
+  const next = await env.source.delta(
+    link,
+    async (page) => {
+      checkAborted(env);
+      for (const c of page.changes) {
+        const id = (c.kind === 'upsert' ? c.group.id : c.id).toLowerCase();
+        if (c.kind === 'upsert') {
+          const prev = changes.get(id);
+          const members = c.memberAdds.length > 0 || c.memberRemoves.length > 0;
+          changes.set(id, { kind: 'upsert', membersChanged: members || (prev?.kind === 'upsert' && prev.membersChanged) });
+        } else {
+          changes.set(id, { kind: c.kind, membersChanged: false });
+        }
+      }
+    },
+    env.signal,
+  );
+  return { changes, link: next };
+}
+
+async function deltaCycle(env: CycleEnv, delta: DeltaRead, phase: Phase): Promise<PhaseResult> {
+  const { source, target, rec, refs, doc, config, signal } = env;
+  const upsertIds = [...delta.changes].filter(([, c]) => c.kind === 'upsert').map(([id]) => id);
+  const retryIds = Object.keys(doc.failed).filter((id) => !delta.changes.has(id));
+  const fetched = new Map<string, CloudGroup>();
+  await phase('Reading changed groups', 2, async () => {
+    for (const part of chunk([...upsertIds, ...retryIds], 1000)) for (const g of await source.getGroups(part, signal)) fetched.set(g.id.toLowerCase(), g);
+  });
+
+  const inScope = new Map<string, CloudGroup>();
+  const needMembers = new Set<string>();
+  const candidates: { id: string; cause: LifecycleCause }[] = [];
+  for (const [id, change] of delta.changes) {
+    rec.groups.read++;
+    const record = doc.groups[id];
+    if (change.kind === 'upsert') {
+      const g = fetched.get(id);
+      if (!g) {
+        skipGroup(env, { id, displayName: null }, 'changed group not found in Entra ID (deleted since? the next delta reports it)');
+        continue;
+      }
+      const d = scopeGroup(g, config.scope);
+      if (d.inScope) {
+        inScope.set(id, g);
+        rec.groups.inScope++;
+        if (change.membersChanged || record?.status !== 'managed' || doc.failed[id]) needMembers.add(id);
+      } else {
+        refs.outOfScope.set(id, d.reason);
+        rec.groups.outOfScope++;
+        if (record && record.status !== 'released') candidates.push({ id, cause: 'scopeExit' });
+        else skipGroup(env, g, d.reason);
+      }
+    } else if (record && record.status !== 'released') {
+      candidates.push({ id, cause: change.kind === 'softDeleted' ? 'softDelete' : 'permanentDelete' });
+    }
+  }
+  let deletedIds: Set<string> | undefined;
+  for (const id of retryIds) {
+    const g = fetched.get(id);
+    if (!g) {
+      // Gone from Entra: a failed delete/empty is retried as the lifecycle action it was.
+      const record = doc.groups[id];
+      delete doc.failed[id];
+      if (record && record.status !== 'released') {
+        deletedIds ??= new Set([...(await source.listDeletedGroupIds(signal))].map((x) => x.toLowerCase()));
+        candidates.push({ id, cause: deletedIds.has(id) ? 'softDelete' : 'permanentDelete' });
+      }
+      continue;
+    }
+    const d = scopeGroup(g, config.scope);
+    if (d.inScope) {
+      inScope.set(id, g);
+      needMembers.add(id);
+    } else delete doc.failed[id];
+  }
+
+  const outcomes = await phase('Provisioning groups', 3, () => objectPhase(env, [...inScope.values()], { byAnchor: (a) => target.findByAnchor(a), bySid: (s) => target.findBySid(s) }));
+  checkAborted(env);
+
+  // Nested references waiting for a group that is now provisioned: reconcile those parents too.
+  const parents = new Set<string>();
+  for (const r of outcomes) {
+    if (!r.ok || r.previousStatus === 'managed') continue;
+    for (const p of doc.nestedWaiting?.[r.groupId] ?? []) if (!inScope.has(p)) parents.add(p);
+    if (!env.dryRun && doc.nestedWaiting) delete doc.nestedWaiting[r.groupId];
+  }
+
+  const actions: LifecycleAction[] = [];
+  const adById = new Map<string, AdGroup>();
+  await phase('Checking deletes and scope exits', 4, async () => {
+    for (const c of candidates) {
+      const record = doc.groups[c.id];
+      if (!record || !transitionDue(c.cause, record.status)) continue;
+      const ads = await target.findByAnchor(anchorOf(c.id));
+      if (ads.length === 0) {
+        delete doc.groups[c.id];
+        skipGroup(env, { id: c.id, displayName: null }, 'no AD group carries its anchor any more: nothing to do');
+        continue;
+      }
+      if (ads.length > 1) {
+        rec.fail(c.id, new GwbError(`${ads.length} AD objects carry the anchor ${anchorOf(c.id)}.`, { code: 'DuplicateTargetEntries', category: 'InvalidData', target: c.id, hint: 'Delete the stray copy or clear msDS-ExternalDirectoryObjectId on it.' }));
+        continue;
+      }
+      adById.set(c.id, ads[0]);
+      actions.push(lifecycleAction(c.cause, config.lifecycle, ads[0], c.id, (ads[0].attributes.displayName as string) ?? null, c.cause === 'scopeExit' ? refs.outOfScope.get(c.id) : undefined));
+    }
+  });
+  const life = await phase('Applying deletes and scope exits', 5, () => applyLifecyclePhase(env, actions, adById));
+
+  const work: MemberWork[] = outcomes.filter((r) => r.ok && r.dn && needMembers.has(r.groupId)).map((r) => ({ groupId: r.groupId, displayName: r.displayName, dn: r.dn!, created: !!r.created }));
+  for (const p of parents) {
+    const record = doc.groups[p];
+    if (record?.status !== 'managed') continue;
+    const ads = await target.findByAnchor(anchorOf(p));
+    if (ads.length === 1) work.push({ groupId: p, displayName: null, dn: ads[0].dn, created: false });
+  }
+  await phase('Provisioning memberships', 6, () => memberPhase(env, work));
+  checkAborted(env);
+  return {
+    deltaLink: delta.link,
+    ...(life.held ? { heldBatch: { batchId: life.held.id, count: life.held.actions.length, reason: life.held.reason } } : {}),
+    pending: life.pending,
+  };
+}

@@ -1,0 +1,25 @@
+/** Everything one cycle's steps share. */
+import type { ResolvedConfig } from '../config/types';
+import type { Source, Target } from '../model/ports';
+import type { StateDoc } from '../state/types';
+import type { CycleGroupRefs } from './group-refs';
+import type { GroupMapper } from './map';
+import type { MemberResolver } from './members';
+import type { Recorder } from './recorder';
+
+export interface CycleEnv {
+  config: ResolvedConfig;
+  source: Source;
+  target: Target;
+  mapper: GroupMapper;
+  /** The state being updated (a copy in dry runs). */
+  doc: StateDoc;
+  rec: Recorder;
+  refs: CycleGroupRefs;
+  resolver: MemberResolver;
+  signal: AbortSignal;
+  dryRun: boolean;
+  now: () => Date;
+  /** Persist progress so far (state + log); absent in dry runs. */
+  checkpoint?: () => void;
+}

@@ -1,0 +1,156 @@
+/**
+ * One in-scope group's object step: map → match → plan → apply (create, rename/move, update), recorded.
+ * A failure is that group's alone: recorded for retry, never thrown.
+ */
+import { GwbError } from '../core/errors';
+import type { CloudGroup } from '../model/cloud';
+import type { AttributeChanges } from '../model/directory';
+import type { GroupStatus } from '../state/types';
+import type { CycleEnv } from './env';
+import { matchGroup, type MatchLookup, type MatchResult } from './match';
+import { planGroupObject } from './plan';
+import type { DesiredGroup, ErrorEntry, GroupObjectPlan, ModifiedProperty } from './types';
+
+export interface ObjectOutcome {
+  groupId: string;
+  displayName: string | null;
+  ok: boolean;
+  /** DN of the AD group after the step (desired DN in dry runs). */
+  dn?: string;
+  created?: boolean;
+  /** Status the state store had before this cycle. */
+  previousStatus?: GroupStatus;
+}
+
+export function errorFromEntry(e: ErrorEntry): GwbError {
+  return new GwbError(e.message, { code: e.code, category: 'InvalidData', target: e.dn ?? e.groupId, ...(e.hint ? { hint: e.hint } : {}) });
+}
+
+function toChanges(mods: ModifiedProperty[]): AttributeChanges {
+  const out: AttributeChanges = {};
+  for (const m of mods) out[m.attribute] = m.new;
+  return out;
+}
+
+export interface PlannedObject {
+  desired: DesiredGroup;
+  match: MatchResult;
+  plan: GroupObjectPlan;
+}
+
+/** map → match → plan for one group (no writes). Throws on a mapping error or a planned error. */
+export async function planObject(env: CycleEnv, group: CloudGroup, lookup: MatchLookup): Promise<PlannedObject> {
+  const desired = env.mapper.map(group);
+  const match = await matchGroup(group, lookup);
+  const plan = planGroupObject(desired, match);
+  return { desired, match, plan };
+}
+
+export async function provisionGroupObject(env: CycleEnv, group: CloudGroup, lookup: MatchLookup): Promise<ObjectOutcome> {
+  const id = group.id.toLowerCase();
+  const previous = env.doc.groups[id];
+  const base: ObjectOutcome = { groupId: id, displayName: group.displayName, ok: false, ...(previous ? { previousStatus: previous.status } : {}) };
+  env.rec.attempted++;
+  let planned: PlannedObject | undefined;
+  try {
+    planned = await planObject(env, group, lookup);
+  } catch (err) {
+    env.rec.fail(id, err, { displayName: group.displayName });
+    env.refs.failed.set(id, err instanceof GwbError ? err.code : 'error');
+    return base;
+  }
+  return applyObject(env, group, planned, base);
+}
+
+/** Apply a planned object step (or, in dry runs, report it). Failures are recorded, never thrown. */
+export async function applyObject(env: CycleEnv, group: CloudGroup, planned: PlannedObject, base: ObjectOutcome): Promise<ObjectOutcome> {
+  const { rec, target, doc } = env;
+  const id = group.id.toLowerCase();
+  const previous = doc.groups[id];
+  const { desired, match, plan } = planned;
+  let dn: string | undefined = match.actual?.dn ?? desired.dn;
+  try {
+    if (plan.error) throw errorFromEntry(plan.error);
+
+    if (env.dryRun) {
+      if (plan.create) rec.planned(plan.create);
+      if (plan.move) rec.planned(plan.move);
+      if (plan.update) rec.planned(plan.update);
+      countObject(env, plan);
+      dn = plan.create ? desired.dn : plan.move ? plan.move.toDn : match.actual!.dn;
+      env.refs.provisioned.set(id, dn);
+      rec.ok(id);
+      rec.succeeded++;
+      return { ...base, ok: true, dn, created: !!plan.create };
+    }
+
+    let objectGuid = match.actual?.objectGuid ?? '';
+    if (plan.create) {
+      const created = await target.createGroup(plan.create.dn, plan.create.attributes);
+      dn = created.dn;
+      objectGuid = created.objectGuid;
+      rec.record({
+        action: 'create',
+        result: 'success',
+        sourceId: id,
+        sourceType: 'group',
+        displayName: group.displayName ?? undefined,
+        targetDn: dn,
+        modified: Object.entries(plan.create.attributes).map(([attribute, v]) => ({ attribute, old: null, new: v })),
+      });
+    }
+    if (plan.move) {
+      dn = await target.moveGroup(plan.move.fromDn, plan.move.toDn);
+      rec.record({
+        action: plan.move.rename ? 'rename' : 'move',
+        result: 'success',
+        sourceId: id,
+        sourceType: 'group',
+        displayName: group.displayName ?? undefined,
+        targetDn: dn,
+        modified: [{ attribute: 'distinguishedName', old: plan.move.fromDn, new: dn }],
+        ...(plan.move.rename && plan.move.moved ? { reason: 'renamed and moved' } : {}),
+      });
+    }
+    if (plan.update) {
+      if (match.method === 'sid') {
+        rec.record({
+          action: 'match',
+          result: 'success',
+          sourceId: id,
+          sourceType: 'group',
+          displayName: group.displayName ?? undefined,
+          targetDn: dn,
+          reason: `matched by objectSid ${group.onPremisesSecurityIdentifier} (source of authority converted to the cloud); anchor stamped`,
+        });
+      }
+      await target.modifyGroup(dn!, toChanges(plan.update.changes));
+      rec.record({ action: 'update', result: 'success', sourceId: id, sourceType: 'group', displayName: group.displayName ?? undefined, targetDn: dn, modified: plan.update.changes });
+    }
+    countObject(env, plan);
+    doc.groups[id] = {
+      dn: dn!,
+      objectGuid,
+      status: 'managed',
+      since: previous?.status === 'managed' ? previous.since : env.now().toISOString(),
+      ...(previous?.writtenMembers ? { writtenMembers: previous.writtenMembers } : {}),
+    };
+    env.refs.provisioned.set(id, dn!);
+    rec.ok(id);
+    rec.succeeded++;
+    return { ...base, ok: true, dn: dn!, created: !!plan.create };
+  } catch (err) {
+    rec.fail(id, err, { dn, displayName: group.displayName });
+    env.refs.failed.set(id, err instanceof GwbError ? err.code : 'error');
+    return base;
+  }
+}
+
+function countObject(env: CycleEnv, plan: ReturnType<typeof planGroupObject>): void {
+  const g = env.rec.groups;
+  if (plan.create) g.created++;
+  if (plan.move?.rename) g.renamed++;
+  if (plan.move?.moved) g.moved++;
+  if (plan.update) g.updated++;
+  if (!plan.create && !plan.move && !plan.update) g.unchanged++;
+}

@@ -1,0 +1,92 @@
+/**
+ * The recorder of one cycle: every outcome goes through it once, and it fans out to the provisioning log, the
+ * run summary counters, the plan stream (dry runs) and the event sink.
+ */
+import { randomUUID } from 'node:crypto';
+import { serializeError } from '../core/errors';
+import type { EventSink } from '../core/events';
+import type { LogEntry, ProvisioningLog } from '../state/log';
+import type { FailedObject, StateDoc } from '../state/types';
+import { emptyGroupCounts, type RunSummary } from './summary';
+import type { PlanAction } from './types';
+
+export class Recorder {
+  readonly groups = emptyGroupCounts();
+  readonly members = { groups: 0, added: 0, removed: 0, skipped: 0 };
+  errors = 0;
+  readonly errorSamples: RunSummary['errorSamples'] = [];
+  /** Object operations attempted / succeeded (for total-failure detection). */
+  attempted = 0;
+  succeeded = 0;
+  private readonly changeIds = new Map<string, string>();
+  private readonly failedNow = new Map<string, { code: string; message: string }>();
+  private readonly succeededNow = new Set<string>();
+
+  constructor(
+    readonly cycleId: string,
+    readonly sink: EventSink,
+    readonly log: ProvisioningLog | undefined,
+    readonly dryRun: boolean,
+    private readonly onAction?: (a: PlanAction) => void,
+  ) {}
+
+  changeId(objectId: string): string {
+    let id = this.changeIds.get(objectId);
+    if (!id) {
+      id = randomUUID();
+      if (this.changeIds.size > 50_000) this.changeIds.clear();
+      this.changeIds.set(objectId, id);
+    }
+    return id;
+  }
+
+  /** A planned action (dry run: streamed to the caller). */
+  planned(action: PlanAction): void {
+    this.onAction?.(action);
+  }
+
+  /** One provisioning log record (not written in dry runs). */
+  record(entry: Omit<LogEntry, 'timestamp' | 'cycleId' | 'changeId'> & { changeId?: string }): void {
+    if (this.dryRun || !this.log) return;
+    const objectId = entry.groupId ?? entry.sourceId ?? 'cycle';
+    this.log.append({ ...entry, cycleId: this.cycleId, changeId: entry.changeId ?? this.changeId(objectId) });
+  }
+
+  /** A failed object: logged, counted, reported as a non-terminating error, remembered for retry. */
+  fail(groupId: string, err: unknown, context: { dn?: string; displayName?: string | null; action?: LogEntry['action'] } = {}): void {
+    const s = serializeError(err);
+    this.errors++;
+    this.groups.failed++;
+    if (this.errorSamples.length < 20) this.errorSamples.push({ groupId, code: s.code, message: s.message });
+    this.failedNow.set(groupId, { code: s.code, message: s.message });
+    this.record({
+      action: context.action ?? 'error',
+      result: 'failure',
+      sourceId: groupId,
+      sourceType: 'group',
+      ...(context.displayName ? { displayName: context.displayName } : {}),
+      ...(context.dn ? { targetDn: context.dn } : {}),
+      error: { code: s.code, message: s.message, ...(s.hint ? { hint: s.hint } : {}) },
+    });
+    if (this.dryRun) this.planned({ kind: 'error', groupId, displayName: context.displayName ?? null, ...(context.dn ? { dn: context.dn } : {}), code: s.code, message: s.message, ...(s.hint ? { hint: s.hint } : {}) });
+    this.sink.error({ ...s, target: { groupId, ...(context.dn ? { dn: context.dn } : {}) } });
+  }
+
+  ok(groupId: string): void {
+    this.succeededNow.add(groupId);
+  }
+
+  hasFailed(groupId: string): boolean {
+    return this.failedNow.has(groupId);
+  }
+
+  /** Fold this cycle's failures and successes into the state's retry list. */
+  updateFailed(doc: StateDoc, now: Date): void {
+    const at = now.toISOString();
+    for (const id of this.succeededNow) if (!this.failedNow.has(id)) delete doc.failed[id];
+    for (const [id, error] of this.failedNow) {
+      const prev: FailedObject | undefined = doc.failed[id];
+      doc.failed[id] = { groupId: id, attempts: (prev?.attempts ?? 0) + 1, firstAt: prev?.firstAt ?? at, lastAt: at, error };
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Safety: the accidental-delete threshold (group deletes + empties + conversions per cycle; over it none is
+ * applied, they are held as one batch that `approve-deletes` releases) and quarantine after repeated total
+ * failure (bad credentials, DC down), cleared by `reset`.
+ */
+import { randomUUID } from 'node:crypto';
+import { serializeError } from '../core/errors';
+import type { StateDoc, HeldBatch, Quarantine } from '../state/types';
+import { HeldBatchError, QuarantinedError } from './errors';
+import { countsTowardThreshold } from './lifecycle';
+import type { LifecycleAction } from './types';
+
+export interface ThresholdOutcome {
+  /** Apply now. */
+  apply: LifecycleAction[];
+  /** Over the threshold: hold as a new batch. */
+  hold: LifecycleAction[];
+  /** Already waiting in a pending batch: neither counted nor applied again. */
+  pending: LifecycleAction[];
+}
+
+/** Group ids waiting in held or approved (not yet applied) batches. */
+export function pendingHeldGroupIds(doc: StateDoc): Set<string> {
+  const ids = new Set<string>();
+  for (const b of doc.held) if (b.status !== 'applied') for (const a of b.actions) ids.add(a.groupId);
+  return ids;
+}
+
+export function partitionByThreshold(actions: LifecycleAction[], threshold: number, pendingIds: ReadonlySet<string>): ThresholdOutcome {
+  const pending = actions.filter((a) => pendingIds.has(a.groupId) && countsTowardThreshold(a));
+  const rest = actions.filter((a) => !(pendingIds.has(a.groupId) && countsTowardThreshold(a)));
+  const counted = rest.filter(countsTowardThreshold);
+  if (threshold > 0 && counted.length > threshold) {
+    return { apply: rest.filter((a) => !countsTowardThreshold(a)), hold: counted, pending };
+  }
+  return { apply: rest, hold: [], pending };
+}
+
+export function createHeldBatch(doc: StateDoc, cycleId: string, actions: LifecycleAction[], threshold: number, now = new Date()): HeldBatch {
+  const id = randomUUID();
+  const counts = actions.reduce<Record<string, number>>((m, a) => ((m[a.kind] = (m[a.kind] ?? 0) + 1), m), {});
+  const what = Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ');
+  const batch: HeldBatch = {
+    id,
+    createdAt: now.toISOString(),
+    cycleId,
+    status: 'held',
+    threshold,
+    reason: `Delete threshold exceeded: ${actions.length} group deletes/empties/conversions (${what}) in one cycle, more than safety.deleteThreshold = ${threshold}.`,
+    actions: actions.map((a) => ({ groupId: a.groupId, dn: a.dn, objectGuid: a.objectGuid, action: a.kind as 'delete' | 'empty' | 'convertToDistribution', cause: a.cause, reason: a.reason })),
+  };
+  doc.held.push(batch);
+  for (const a of actions) a.heldIn = id;
+  return batch;
+}
+
+/** Mark a held batch approved: the next run applies exactly its actions. */
+export function approveBatch(doc: StateDoc, batchId?: string, now = new Date()): HeldBatch {
+  const held = doc.held.filter((b) => b.status === 'held');
+  let batch: HeldBatch | undefined;
+  if (batchId) {
+    batch = doc.held.find((b) => b.id === batchId);
+    if (!batch) {
+      throw new HeldBatchError(`There is no held batch ${batchId}.`, { target: batchId, hint: `Held batches: ${held.map((b) => b.id).join(', ') || 'none'} (gwb status).` });
+    }
+    if (batch.status !== 'held') {
+      throw new HeldBatchError(`The batch ${batchId} is already ${batch.status}.`, { code: 'HeldBatchNotHeld', category: 'InvalidOperation', target: batchId, hint: batch.status === 'approved' ? 'It is applied by the next run (gwb run).' : 'Nothing to approve.' });
+    }
+  } else {
+    if (held.length === 0) throw new HeldBatchError('No deletes are held.', { hint: 'gwb status shows held batches.' });
+    if (held.length > 1) {
+      throw new HeldBatchError(`${held.length} batches are held; name the one to approve.`, { code: 'HeldBatchAmbiguous', category: 'InvalidArgument', target: held.map((b) => b.id), hint: `Pass --batch with one of: ${held.map((b) => b.id).join(', ')}.` });
+    }
+    batch = held[0];
+  }
+  batch.status = 'approved';
+  batch.approvedAt = now.toISOString();
+  return batch;
+}
+
+export function assertNotQuarantined(doc: StateDoc): void {
+  const q = doc.quarantine;
+  if (!q) return;
+  throw new QuarantinedError(`The job is quarantined since ${q.since} after ${q.failures} failed cycles: ${q.reason}`, {
+    target: q.code,
+    hint: `${q.hint ? `${q.hint} ` : ''}Fix the cause, then run 'gwb reset' (Reset-GroupWritebackJob) to clear the quarantine.`,
+  });
+}
+
+/**
+ * Record a totally failed cycle. Returns the quarantine when this failure puts the job into it.
+ */
+export function recordTotalFailure(doc: StateDoc, err: unknown, quarantineAfter: number, now = new Date()): Quarantine | undefined {
+  const s = serializeError(err);
+  doc.consecutiveFailures = (doc.consecutiveFailures ?? 0) + 1;
+  doc.lastFailure = { at: now.toISOString(), code: s.code, message: s.message };
+  if (!doc.quarantine && doc.consecutiveFailures >= quarantineAfter) {
+    doc.quarantine = { since: now.toISOString(), reason: s.message, code: s.code, failures: doc.consecutiveFailures, ...(s.hint ? { hint: s.hint } : {}) };
+    return doc.quarantine;
+  }
+  return undefined;
+}
+
+export function recordSuccess(doc: StateDoc): void {
+  doc.consecutiveFailures = 0;
+}
+
+export function clearQuarantine(doc: StateDoc): Quarantine | undefined {
+  const q = doc.quarantine;
+  delete doc.quarantine;
+  doc.consecutiveFailures = 0;
+  return q;
+}

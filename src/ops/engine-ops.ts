@@ -1,0 +1,10 @@
+/** Registers the provisioning engine's operations. */
+import './scope';
+import './plan';
+import './run';
+import './on-demand';
+import './verify';
+import './status';
+import './log';
+import './approve';
+import './reset';

@@ -1,0 +1,45 @@
+/** `run`: one provisioning cycle (delta, or full on first run / --full / expired token). GroupWriteback.RunSummary. */
+import { CancelledError, serializeError } from '../core/errors';
+import { defineOperation, ExitCode } from '../core/operation';
+import { runCycle } from '../engine/cycle';
+import { assertNotQuarantined } from '../engine/safety';
+import { configFor, withLockedStore, withPorts, type ConfigParams } from './engine-support';
+
+export const RUN_SUMMARY_TYPE = 'GroupWriteback.RunSummary';
+
+export interface RunParams extends ConfigParams {
+  /** Read everything and reconcile drift. */
+  full?: boolean;
+}
+
+export const runOp = defineOperation<RunParams>({
+  name: 'run',
+  summary: 'Run one provisioning cycle: make AD match Entra ID (delta; --full reads everything and reverts drift).',
+  output: 'single',
+  async run(params, ctx) {
+    const config = configFor(params, ctx);
+    return withLockedStore(config, ctx, 'provisioning cycle', async (store) => {
+      assertNotQuarantined(store.doc);
+      const result = await withPorts(config, ctx, ({ mapper, ports }) =>
+        runCycle({ config, source: ports.source, target: ports.target, mapper, store, sink: ctx.sink, signal: ctx.signal, full: !!params.full }),
+      );
+      const s = result.summary;
+      ctx.sink.result(RUN_SUMMARY_TYPE, s);
+      if (s.status === 'cancelled') throw result.error instanceof CancelledError ? result.error : new CancelledError('The cycle was cancelled.');
+      if (result.error) {
+        // The summary (with failure and quarantine) is the result; the error is reported once, as terminating.
+        ctx.sink.error(serializeError(result.error), true);
+        return ExitCode.Failed;
+      }
+      ctx.sink.info(
+        `${s.mode === 'full' ? 'Full' : 'Delta'} cycle ${s.status}: ${s.groups.created} created, ${s.groups.updated} updated, ${s.groups.renamed + s.groups.moved} renamed/moved, ` +
+          `${s.groups.deleted} deleted, ${s.groups.emptied} emptied, ${s.members.added} members added, ${s.members.removed} removed, ${s.errors} errors` +
+          (s.held ? `; ${s.held.count} deletes HELD (batch ${s.held.batchId})` : '') +
+          '.',
+      );
+      if (s.status === 'held') return ExitCode.Held;
+      if (s.status === 'partial') return ExitCode.PartialFailure;
+      return ExitCode.Ok;
+    });
+  },
+});

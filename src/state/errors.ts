@@ -1,0 +1,15 @@
+import { GwbError, type GwbErrorOptions } from '../core/errors';
+
+/** Another cycle (or an approve/reset) holds the state store's lock. */
+export class StateLockedError extends GwbError {
+  constructor(message: string, options: GwbErrorOptions = {}) {
+    super(message, { category: 'ResourceUnavailable', ...options });
+  }
+}
+
+/** The state store cannot be read or written (permissions, disk full…). */
+export class StateStoreError extends GwbError {
+  constructor(message: string, options: GwbErrorOptions = {}) {
+    super(message, { category: 'WriteError', ...options });
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Helpers for the engine integration suites: run cycles in-process against a lab (real LdapTarget + GraphSource,
+ * fresh ports per run as a real process would have), and read AD back over LDAP independently of the engine.
+ */
+import type { Client, Entry } from 'ldapts';
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../../src/config/load';
+import type { ResolvedConfig } from '../../src/config/types';
+import { EventSink, type CoreEvent } from '../../src/core/events';
+import { openPorts } from '../../src/engine/connect';
+import { runCycle, type CycleResult } from '../../src/engine/cycle';
+import { createMapper } from '../../src/engine/mapper';
+import type { DirectoryOpCounts } from '../../src/model/directory';
+import { queryLog, type LogEntry, type LogQuery } from '../../src/state/log';
+import { StateStore } from '../../src/state/store';
+import { join } from 'node:path';
+import type { Lab } from '../lab/fixture';
+
+export function labConfig(lab: Lab, overrides: (doc: Record<string, any>) => void = () => {}): ResolvedConfig {
+  const base = loadConfig(lab.config!.path, { env: { ...process.env, ...lab.config!.env } });
+  const copy = structuredClone(base);
+  overrides(copy as unknown as Record<string, any>);
+  return copy;
+}
+
+export interface CycleRun extends CycleResult {
+  ldap: DirectoryOpCounts;
+  events: CoreEvent[];
+}
+
+/** One cycle with fresh ports (like one `gwb run` process). */
+export async function cycle(config: ResolvedConfig, opts: { full?: boolean; dryRun?: boolean } = {}): Promise<CycleRun> {
+  const mapper = createMapper(config);
+  const ports = openPorts(config, mapper);
+  const events: CoreEvent[] = [];
+  const sink = new EventSink();
+  sink.on((e) => events.push(e));
+  try {
+    const store = StateStore.open(config.state.path).store;
+    const r = await runCycle({ config, source: ports.source, target: ports.target, mapper, store, sink, ...opts });
+    const ldap = (ports.target as unknown as { countOperations(): DirectoryOpCounts }).countOperations();
+    return { ...r, ldap, events };
+  } finally {
+    await ports.close();
+  }
+}
+
+export async function logEntries(config: ResolvedConfig, q: LogQuery = {}): Promise<LogEntry[]> {
+  const out: LogEntry[] = [];
+  for await (const e of queryLog(join(config.state.path, 'log'), q)) out.push(e);
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------ reading AD
+
+const one = (v: Entry[string] | undefined): string | undefined => {
+  const a = ([] as unknown[]).concat(v ?? []);
+  return a.length ? String(a[0]) : undefined;
+};
+
+export interface AdGroupRead {
+  dn: string;
+  cn: string;
+  displayName?: string;
+  description?: string;
+  adminDescription?: string;
+  anchor?: string;
+  groupType?: string;
+  objectGuid: string;
+  usnChanged: string;
+}
+
+/** Every group under `base` carrying a `Group_` anchor, read over LDAP. */
+export async function readAnchoredGroups(client: Client, base: string): Promise<AdGroupRead[]> {
+  const { searchEntries } = await client.search(base, {
+    scope: 'sub',
+    filter: '(&(objectClass=group)(msDS-ExternalDirectoryObjectId=Group_*))',
+    attributes: ['cn', 'displayName', 'description', 'adminDescription', 'msDS-ExternalDirectoryObjectId', 'groupType', 'objectGUID', 'uSNChanged'],
+    explicitBufferAttributes: ['objectGUID'],
+    paged: { pageSize: 500 },
+  });
+  return searchEntries.map((e) => ({
+    dn: e.dn,
+    cn: one(e.cn)!,
+    displayName: one(e.displayName),
+    description: one(e.description),
+    adminDescription: one(e.adminDescription),
+    anchor: one(e['msDS-ExternalDirectoryObjectId']),
+    groupType: one(e.groupType),
+    objectGuid: (([] as unknown[]).concat(e.objectGUID)[0] as Buffer).toString('hex'),
+    usnChanged: one(e.uSNChanged)!,
+  }));
+}
+
+/** `member` of an entry, read with explicit `member;range=lo-hi` windows. */
+export async function readMembers(client: Client, dn: string, window = 1500): Promise<string[]> {
+  const out: string[] = [];
+  for (let lo = 0; ; ) {
+    const { searchEntries } = await client.search(dn, { scope: 'base', attributes: [`member;range=${lo}-${lo + window - 1}`] });
+    const e = searchEntries[0];
+    const key = Object.keys(e).find((k) => k.toLowerCase().startsWith('member;range=') && ([] as unknown[]).concat(e[k]).length > 0);
+    if (!key) break;
+    const values = ([] as unknown[]).concat(e[key]).map(String);
+    out.push(...values);
+    if (key.endsWith('-*')) break;
+    lo += values.length;
+  }
+  return out;
+}
+
+export const uuid = () => randomUUID();
+
+/** Default cn (spec §4): Left(Trim(displayName),51) + "_" + last 12 of the object id. */
+export function expectedCn(displayName: string, id: string): string {
+  return `${displayName.trim().slice(0, 51)}_${id.slice(24)}`;
+}
