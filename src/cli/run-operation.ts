@@ -7,6 +7,7 @@ import { EventSink, type CoreEvent } from '../core/events';
 import { CancelledError, GwbError, UsageError, serializeError } from '../core/errors';
 import { ExitCode, getOperation } from '../core/operation';
 import { formatHuman } from './format';
+import { armForcedExit } from '../core/shutdown';
 
 export interface CliOptions {
   json?: boolean;
@@ -25,7 +26,10 @@ export async function runCliOperation(
   const results: unknown[] = [];
   let objectErrors = 0;
   const abort = new AbortController();
-  const onSignal = () => abort.abort(new CancelledError());
+  const onSignal = () => {
+    abort.abort(new CancelledError());
+    armForcedExit(ExitCode.Cancelled);
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const showProgress = !options.json && !options.quiet && process.stderr.isTTY;

@@ -8,8 +8,22 @@ import { CancelledError, GwbError, UsageError, serializeError } from '../core/er
 import { ExitCode, getOperation } from '../core/operation';
 import { CORE_VERSION, PROTOCOL_VERSION } from '../core/version';
 import type { ClientMessage, CoreMessage, RequestMessage } from './protocol';
+import { armForcedExit } from '../core/shutdown';
 
-export async function serveRpc(input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<number> {
+export interface ServeOptions {
+  /** End the process if a cancelled request has not stopped within the grace period (the `gwb rpc` verb). */
+  forceExitOnCancel?: boolean;
+}
+
+export async function serveRpc(
+  input: NodeJS.ReadableStream = process.stdin,
+  output: NodeJS.WritableStream = process.stdout,
+  options: ServeOptions = {},
+): Promise<number> {
+  const cancelCurrent = (c: { abort: AbortController }) => {
+    c.abort.abort(new CancelledError());
+    if (options.forceExitOnCancel) armForcedExit(ExitCode.Cancelled);
+  };
   const write = (m: CoreMessage) => {
     output.write(JSON.stringify(m) + '\n');
   };
@@ -23,7 +37,7 @@ export async function serveRpc(input: NodeJS.ReadableStream = process.stdin, out
 
   const cancelAll = () => {
     closed = true;
-    current?.abort.abort(new CancelledError());
+    if (current) cancelCurrent(current);
     wake?.();
   };
   process.once('SIGINT', cancelAll);
@@ -40,7 +54,7 @@ export async function serveRpc(input: NodeJS.ReadableStream = process.stdin, out
       return;
     }
     if (msg.type === 'cancel') {
-      if (current && current.id === msg.id) current.abort.abort(new CancelledError());
+      if (current && current.id === msg.id) cancelCurrent(current);
       return;
     }
     if (msg.type === 'request') {

@@ -12,7 +12,7 @@ export function registerBasicCommands(program: Command, setExit: (code: number) 
   program
     .command('rpc')
     .description('Serve NDJSON requests on stdin/stdout (used by the PowerShell module; see docs/protocol.md).')
-    .action(async () => setExit(await serveRpc()));
+    .action(async () => setExit(await serveRpc(process.stdin, process.stdout, { forceExitOnCancel: true })));
 
   program
     .command('selftest')
