@@ -11,7 +11,22 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('GroupWriteback.Format.ps1xml')
     FunctionsToExport    = @(
-        'Get-GroupWritebackVersion'
+        'Add-GroupWritebackScope',
+        'Approve-GroupProvisioningDeletion',
+        'Get-GroupProvisioningLog',
+        'Get-GroupProvisioningStatus',
+        'Get-GroupWritebackConfiguration',
+        'Get-GroupWritebackScope',
+        'Get-GroupWritebackVersion',
+        'Invoke-GroupProvisioningOnDemand',
+        'New-GroupWritebackConfiguration',
+        'Remove-GroupWritebackScope',
+        'Reset-GroupProvisioning',
+        'Set-GroupWritebackConfiguration',
+        'Start-GroupProvisioning',
+        'Test-GroupWritebackConfiguration',
+        'Test-GroupWritebackExpression',
+        'Test-GroupWritebackSync'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

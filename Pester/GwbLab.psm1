@@ -1,0 +1,316 @@
+# Test helpers for the module's Pester suites: a private lab per test file (a Samba AD DC + the Graph emulator on
+# their own 127.0.0.N), changes to the tenant through the emulator's Graph API, and assertions on AD read with
+# ldapsearch (never through the module's own report).
+#
+# Start-GwbTestLab runs test/lab/fixture.ts's startLab in a child node process and returns what `npm run lab -- up
+# --json` prints (configPath, graph, ldap, admin, env, controlUrl). Unlike `lab up` it owns no shared .lab/lab.json,
+# so a developer's running lab is left alone; the child stops its lab when its stdin closes (Stop-GwbTestLab, or
+# this PowerShell process ending).
+Set-StrictMode -Version 3.0
+
+$script:RepoRoot = Split-Path -Parent $PSScriptRoot
+
+$script:LabHostScript = @'
+const m = await import(process.env.GWB_LAB_FIXTURE);
+const startLab = m.startLab ?? m.default?.startLab;
+const opts = JSON.parse(process.env.GWB_LAB_OPTIONS || '{}');
+let lab;
+try {
+  lab = await startLab({ ...opts, log: (msg) => process.stderr.write(msg + '\n') });
+} catch (err) {
+  process.stdout.write(JSON.stringify({ error: { message: err.message, hint: err.hint } }) + '\n');
+  process.exit(1);
+}
+const stop = async () => { try { await lab.stop(); } finally { process.exit(0); } };
+process.stdin.on('end', stop);
+process.stdin.on('close', stop);
+process.stdin.resume();
+for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(s, stop);
+const { dc, graph, config } = lab;
+process.stdout.write(JSON.stringify({
+  configPath: config.path,
+  graph: { baseUrl: graph.baseUrl, authorityHost: graph.authorityHost, tenantId: graph.tenantId, clientId: graph.clientId,
+           clientSecret: graph.clientSecret, caFile: graph.caFile, controlUrl: graph.controlUrl },
+  ldap: { url: dc.url, baseDn: dc.baseDn, targetOu: dc.targetOu, targetOu2: dc.targetOu2, usersOu: dc.usersOu,
+          bindDn: dc.service.bindDn, password: dc.service.password, caFile: dc.caFile },
+  admin: { ...dc.admin },
+  env: { ...config.env, LDAPTLS_CACERT: dc.caFile },
+  controlUrl: graph.controlUrl,
+  passwordFile: config.passwordFile,
+  tenant: lab.seeded.tenant ? {
+    users: lab.seeded.tenant.loaded.users.map((u) => ({ id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName })),
+    groups: lab.seeded.tenant.loaded.groups.map((g) => ({ id: g.id, displayName: g.displayName })),
+  } : null,
+}) + '\n');
+'@
+
+function Start-GwbTestLab {
+    <#
+    .SYNOPSIS
+    Starts a private lab (own DC + Graph emulator) and returns its endpoints and credentials.
+    #>
+    [CmdletBinding()]
+    param([string]$Tenant, [int]$Users = 0)
+    $opts = @{}
+    if ($Tenant) { $opts.tenant = (Join-Path $script:RepoRoot $Tenant) }
+    if ($Users) { $opts.users = $Users }
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('node')
+    foreach ($a in '--import', 'tsx', '--input-type=module', '-e', $script:LabHostScript) { $psi.ArgumentList.Add($a) }
+    $psi.WorkingDirectory = $script:RepoRoot
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.Environment['GWB_LAB_FIXTURE'] = (Join-Path $script:RepoRoot 'test/lab/fixture.ts')
+    $psi.Environment['GWB_LAB_OPTIONS'] = ($opts | ConvertTo-Json -Compress)
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $stderr = $process.StandardError.ReadToEndAsync()
+    $read = $process.StandardOutput.ReadLineAsync()
+    if (-not $read.Wait(180000)) {
+        try { $process.Kill($true) } catch { }
+        throw "The lab did not start within 180 s."
+    }
+    $line = $read.Result
+    if (-not $line) {
+        [void]$process.WaitForExit(5000)
+        $err = if ($stderr.Wait(2000)) { $stderr.Result } else { '' }
+        throw "The lab host exited without starting the lab: $err"
+    }
+    $lab = $line | ConvertFrom-Json
+    if ($lab.PSObject.Properties['error']) { throw "The lab failed to start: $($lab.error.message) $($lab.error.hint)" }
+    $lab | Add-Member -NotePropertyName Process -NotePropertyValue $process
+    $lab | Add-Member -NotePropertyName StandardError -NotePropertyValue $stderr
+    $lab
+}
+
+function Stop-GwbTestLab {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][AllowNull()]$Lab)
+    if (-not $Lab) { return }
+    $p = $Lab.Process
+    if ($p -and -not $p.HasExited) {
+        try { $p.StandardInput.Close() } catch { }
+        if (-not $p.WaitForExit(20000)) { try { $p.Kill($true) } catch { } }
+    }
+}
+
+function Use-GwbLabEnvironment {
+    <#
+    .SYNOPSIS
+    Sets the environment the module's core needs for the lab config (the lab CA, and the client secret the lab
+    config references as env:GWB_CLIENT_SECRET). Returns the previous values for Restore-GwbLabEnvironment.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Lab)
+    $saved = @{}
+    foreach ($p in $Lab.env.PSObject.Properties) {
+        $saved[$p.Name] = [Environment]::GetEnvironmentVariable($p.Name)
+        [Environment]::SetEnvironmentVariable($p.Name, [string]$p.Value)
+    }
+    $saved
+}
+
+function Restore-GwbLabEnvironment {
+    [CmdletBinding()]
+    param([hashtable]$Saved)
+    if (-not $Saved) { return }
+    foreach ($k in $Saved.Keys) { [Environment]::SetEnvironmentVariable($k, $Saved[$k]) }
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Graph (the emulator): change the tenant the way an admin would, with a client-credentials token.
+
+function Get-GwbLabToken {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Lab, [string]$ClientId, [string]$ClientSecret)
+    if (-not $ClientId) { $ClientId = $Lab.graph.clientId; $ClientSecret = $Lab.graph.clientSecret }
+    $body = @{ client_id = $ClientId; client_secret = $ClientSecret; grant_type = 'client_credentials'; scope = 'https://graph.microsoft.com/.default' }
+    $r = Invoke-RestMethod -Method Post -Uri "$($Lab.graph.authorityHost)/$($Lab.graph.tenantId)/oauth2/v2.0/token" -Body $body -SkipCertificateCheck
+    $r.access_token
+}
+
+function Invoke-GwbLabGraph {
+    <#
+    .SYNOPSIS
+    Calls the emulator's Graph API (v1.0) as the lab app, e.g. Invoke-GwbLabGraph $lab POST /groups @{...}.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)]$Lab, [Parameter(Mandatory, Position = 1)][string]$Method, [Parameter(Mandatory, Position = 2)][string]$Path, [Parameter(Position = 3)]$Body)
+    if (-not $Lab.PSObject.Properties['Token']) { $Lab | Add-Member -NotePropertyName Token -NotePropertyValue (Get-GwbLabToken -Lab $Lab) }
+    $p = @{ Method = $Method; Uri = "$($Lab.graph.baseUrl)/v1.0$Path"; Headers = @{ Authorization = "Bearer $($Lab.Token)" }; SkipCertificateCheck = $true }
+    if ($null -ne $Body) { $p.Body = ($Body | ConvertTo-Json -Depth 10); $p.ContentType = 'application/json' }
+    Invoke-RestMethod @p
+}
+
+function Invoke-GwbLabControl {
+    <#
+    .SYNOPSIS
+    Calls the emulator's control API (/_emulator/...), e.g. to register an app with fewer permissions.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)]$Lab, [Parameter(Mandatory, Position = 1)][string]$Method, [Parameter(Mandatory, Position = 2)][string]$Path, [Parameter(Position = 3)]$Body)
+    $p = @{ Method = $Method; Uri = "$($Lab.controlUrl)$Path"; SkipCertificateCheck = $true }
+    if ($null -ne $Body) { $p.Body = ($Body | ConvertTo-Json -Depth 10); $p.ContentType = 'application/json' }
+    Invoke-RestMethod @p
+}
+
+function New-GwbLabGroup {
+    <#
+    .SYNOPSIS
+    Creates a cloud security group in the emulator (POST /groups) with members (object ids); returns it.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Lab, [Parameter(Mandatory)][string]$DisplayName, [string]$Description, [string[]]$MemberId = @())
+    $body = [ordered]@{
+        displayName     = $DisplayName
+        mailEnabled     = $false
+        securityEnabled = $true
+        mailNickname    = ($DisplayName -replace '[^A-Za-z0-9]', '').ToLowerInvariant()
+    }
+    if ($Description) { $body.description = $Description }
+    if ($MemberId) { $body['members@odata.bind'] = @($MemberId | ForEach-Object { "$($Lab.graph.baseUrl)/v1.0/directoryObjects/$_" }) }
+    Invoke-GwbLabGraph $Lab POST '/groups' $body
+}
+
+function Get-GwbLabUser {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Lab, [Parameter(Mandatory)][string]$UserPrincipalName)
+    Invoke-GwbLabGraph $Lab GET "/users/$([uri]::EscapeDataString($UserPrincipalName))"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Active Directory, read and changed with ldapsearch/ldapmodify as the domain administrator.
+
+function ConvertFrom-GwbLdif {
+    <#
+    .SYNOPSIS
+    Parses unwrapped LDIF (ldapsearch -o ldif_wrap=no) into objects: dn, plus one property per attribute whose value
+    is a string or, for several values, a string array. Base64 values (attr::) are decoded as UTF-8, except the
+    binary objectGUID/objectSid, which stay base64.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][AllowEmptyString()][string[]]$Line)
+    $entries = [System.Collections.Generic.List[object]]::new()
+    $current = $null
+    $flush = {
+        if ($null -ne $current) {
+            $o = [ordered]@{}
+            foreach ($k in $current.Keys) { $v = $current[$k]; $o[$k] = if ($v.Count -eq 1) { $v[0] } else { [string[]]$v.ToArray() } }
+            $entries.Add([pscustomobject]$o)
+        }
+    }
+    foreach ($l in $Line) {
+        if ($l -match '^#') { continue }
+        if ($l -eq '') { . $flush; $current = $null; continue }
+        if ($l -notmatch '^([^:]+)(::?)\s?(.*)$') { continue }
+        $name = $Matches[1]; $b64 = $Matches[2] -eq '::'; $value = $Matches[3]
+        if ($b64 -and $name -notin 'objectGUID', 'objectSid') { $value = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($value)) }
+        if ($null -eq $current) { $current = [ordered]@{} }
+        $key = if ($name -eq 'dn') { 'dn' } else { $name }
+        if (-not $current.Contains($key)) { $current[$key] = [System.Collections.Generic.List[string]]::new() }
+        $current[$key].Add($value)
+    }
+    . $flush
+    $entries
+}
+
+function Invoke-GwbLdapSearch {
+    <#
+    .SYNOPSIS
+    ldapsearch against the lab DC as Administrator; returns parsed entries.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]$Lab,
+        [string]$Base,
+        [string]$Filter = '(objectClass=*)',
+        [ValidateSet('base', 'one', 'sub')][string]$Scope = 'sub',
+        [string[]]$Attribute = @('*'),
+        [switch]$Raw
+    )
+    if (-not $Base) { $Base = $Lab.ldap.baseDn }
+    $pwFile = [IO.Path]::GetTempFileName()
+    try {
+        [IO.File]::WriteAllText($pwFile, $Lab.admin.password)
+        $env:LDAPTLS_CACERT = $Lab.ldap.caFile
+        # PowerShell expands a '*' held in a variable against the current folder when calling a native command on
+        # Unix: only a quoted literal "*" reaches ldapsearch as is.
+        $named = @($Attribute | Where-Object { $_ -ne '*' })
+        if ($Attribute -contains '*') {
+            $out = & ldapsearch -LLL -o ldif_wrap=no -x -H $Lab.ldap.url -D $Lab.admin.bindDn -y $pwFile -b $Base -s $Scope -E pr=1000/noprompt $Filter "*" @named 2>&1
+        }
+        else {
+            $out = & ldapsearch -LLL -o ldif_wrap=no -x -H $Lab.ldap.url -D $Lab.admin.bindDn -y $pwFile -b $Base -s $Scope -E pr=1000/noprompt $Filter @named 2>&1
+        }
+        $code = $LASTEXITCODE
+    }
+    finally { Remove-Item $pwFile -Force -ErrorAction SilentlyContinue }
+    if ($code -eq 32) { return }
+    if ($code -ne 0) { throw "ldapsearch -b '$Base' '$Filter' failed ($code): $($out -join "`n")" }
+    if ($Raw) { return ($out | Where-Object { $_ -notmatch '^# ' }) }
+    ConvertFrom-GwbLdif -Line @($out | ForEach-Object { [string]$_ })
+}
+
+function Invoke-GwbLdapModify {
+    <#
+    .SYNOPSIS
+    ldapmodify against the lab DC as Administrator ("a change made by hand in AD").
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Lab, [Parameter(Mandatory)][string]$Ldif)
+    $pwFile = [IO.Path]::GetTempFileName()
+    $ldifFile = [IO.Path]::GetTempFileName()
+    try {
+        [IO.File]::WriteAllText($pwFile, $Lab.admin.password)
+        [IO.File]::WriteAllText($ldifFile, $Ldif)
+        $env:LDAPTLS_CACERT = $Lab.ldap.caFile
+        $out = & ldapmodify -x -H $Lab.ldap.url -D $Lab.admin.bindDn -y $pwFile -f $ldifFile 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "ldapmodify failed ($LASTEXITCODE): $($out -join "`n")" }
+    }
+    finally { Remove-Item $pwFile, $ldifFile -Force -ErrorAction SilentlyContinue }
+}
+
+function Get-GwbAdGroup {
+    <#
+    .SYNOPSIS
+    The AD group carrying the anchor Group_<objectId> (msDS-ExternalDirectoryObjectId), or $null.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Lab, [Parameter(Mandatory)][string]$GroupId)
+    @(Invoke-GwbLdapSearch -Lab $Lab -Filter "(msDS-ExternalDirectoryObjectId=Group_$GroupId)" -Attribute '*', 'member') | Select-Object -First 1
+}
+
+function Get-GwbAdUserDn {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Lab, [Parameter(Mandatory)][string]$UserPrincipalName)
+    (@(Invoke-GwbLdapSearch -Lab $Lab -Filter "(userPrincipalName=$UserPrincipalName)" -Attribute 'dn') | Select-Object -First 1).dn
+}
+
+# Attributes a read or a bind changes on the DC (logon bookkeeping): left out of snapshots.
+$script:VolatileAttributes = @('lastLogon', 'lastLogonTimestamp', 'logonCount', 'badPwdCount', 'badPasswordTime', 'whenChanged', 'uSNChanged', 'dSCorePropagationData')
+
+function Get-GwbLdapSnapshot {
+    <#
+    .SYNOPSIS
+    Every entry of the domain partition with all its attributes (logon bookkeeping left out), as sorted text:
+    two snapshots are equal exactly when nothing was written in between.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Lab, [string[]]$ExcludeAttribute = @())
+    $skip = $script:VolatileAttributes + $ExcludeAttribute
+    $lines = Invoke-GwbLdapSearch -Lab $Lab -Attribute '*', 'member' -Raw
+    $entries = [System.Collections.Generic.List[string]]::new()
+    $current = [System.Collections.Generic.List[string]]::new()
+    foreach ($l in @($lines) + '') {
+        if ($l -eq '') {
+            if ($current.Count) { $entries.Add((($current | Sort-Object) -join "`n")); $current.Clear() }
+            continue
+        }
+        $name = ($l -split ':', 2)[0]
+        if ($name -in $skip) { continue }
+        $current.Add($l)
+    }
+    ($entries | Sort-Object) -join "`n`n"
+}
+
+Export-ModuleMember -Function *

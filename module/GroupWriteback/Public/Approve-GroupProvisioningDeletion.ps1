@@ -1,0 +1,59 @@
+function Approve-GroupProvisioningDeletion {
+    <#
+    .SYNOPSIS
+    Approves a batch of group deletes (or empties/conversions) that the accidental-delete threshold held; the next
+    cycle applies exactly those.
+
+    .DESCRIPTION
+    When a cycle would delete more groups than safety.deleteThreshold allows, none of those deletes is applied: they
+    are kept as a held batch, the cycle ends with $LASTEXITCODE 4 and Get-GroupProvisioningStatus shows State Held.
+    Check the batch (Get-GroupProvisioningStatus, Get-GroupProvisioningLog -Action Held), then approve it. Without
+    -BatchId, the one held batch is approved (an error says so when there are several).
+
+    .PARAMETER BatchId
+    The held batch to approve. Takes pipeline input by property name, e.g. from (Get-GroupProvisioningStatus).HeldBatches.
+
+    .PARAMETER ConfigPath
+    The configuration file. Default: $env:GROUPWRITEBACK_CONFIG, else <per-user config folder>/GroupWriteback/groupwriteback.json.
+
+    .PARAMETER PassThru
+    Return the approved batch (GroupWriteback.HeldBatch) with its actions.
+
+    .EXAMPLE
+    Approve-GroupProvisioningDeletion -Confirm
+
+    Confirm
+    Are you sure you want to perform this action?
+    Performing the operation "Approve 612 held action(s): Delete threshold exceeded: ..." on target "batch 3f2c...".
+
+    Asks before approving (like every GroupWriteback command, it asks only when -Confirm is given).
+
+    .EXAMPLE
+    (Get-GroupProvisioningStatus).HeldBatches | Approve-GroupProvisioningDeletion -PassThru; Start-GroupProvisioning
+
+    Approves the held batch and applies its deletes at once.
+
+    .OUTPUTS
+    None, or GroupWriteback.HeldBatch with -PassThru.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('GroupWriteback.HeldBatch')]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)][string]$BatchId,
+        [string]$ConfigPath,
+        [switch]$PassThru
+    )
+    begin { $path = Resolve-GwbConfigPath -ConfigPath $ConfigPath }
+    process {
+        # Name what is being approved in the prompt: the batch, how many actions and why they were held.
+        $status = Invoke-GwbOperation -Operation 'status' -Parameters @{ configPath = $path } -Cmdlet $PSCmdlet
+        $held = @($status.heldBatches | Where-Object { $_ -and $_.status -eq 'held' -and (-not $BatchId -or $_.batchId -eq $BatchId) })
+        $target = if ($BatchId) { "batch $BatchId" } elseif ($held.Count -eq 1) { "batch $($held[0].batchId)" } else { 'the held batch' }
+        $what = if ($held.Count -eq 1) { "Approve $($held[0].count) held action(s): $($held[0].reason)" } else { 'Approve the held deletes' }
+        if (-not $PSCmdlet.ShouldProcess($target, $what)) { return }
+        $params = @{ configPath = $path }
+        if ($BatchId) { $params.batchId = $BatchId }
+        $batch = Invoke-GwbOperation -Operation 'approve-deletes' -Parameters $params -Cmdlet $PSCmdlet
+        if ($PassThru) { $batch }
+    }
+}
