@@ -5,7 +5,7 @@
  */
 import { EventSink, type CoreEvent } from '../core/events';
 import { CancelledError, GwbError, UsageError, serializeError } from '../core/errors';
-import { ExitCode, getOperation } from '../core/operation';
+import { ExitCode, exitCodeForError, getOperation } from '../core/operation';
 import { formatHuman } from './format';
 import { armForcedExit } from '../core/shutdown';
 
@@ -64,7 +64,7 @@ export async function runCliOperation(
     const s = serializeError(err);
     if (options.json) results.push({ error: s });
     writeError(s.message, s.hint, s.target);
-    code = err instanceof CancelledError ? ExitCode.Cancelled : err instanceof UsageError ? ExitCode.Usage : err instanceof GwbError && err.category === 'InvalidArgument' ? ExitCode.Usage : ExitCode.Failed;
+    code = exitCodeForError(err, abort.signal);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

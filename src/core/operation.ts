@@ -4,7 +4,7 @@
  * and it reports outcomes as events on the sink. It never prints and never exits the process.
  */
 import { EventSink } from './events';
-import { UsageError } from './errors';
+import { CancelledError, GwbError, UsageError } from './errors';
 
 export interface OperationContext {
   sink: EventSink;
@@ -55,3 +55,10 @@ export const ExitCode = {
   Held: 4,
   Cancelled: 130,
 } as const;
+
+/** The exit code for an operation that threw: the same for the CLI and the RPC bridge. */
+export function exitCodeForError(err: unknown, signal?: AbortSignal): number {
+  if (err instanceof CancelledError || (signal?.aborted && !(err instanceof GwbError))) return ExitCode.Cancelled;
+  if (err instanceof UsageError || (err instanceof GwbError && err.category === 'InvalidArgument')) return ExitCode.Usage;
+  return ExitCode.Failed;
+}

@@ -83,7 +83,7 @@ export function assertNotQuarantined(doc: StateDoc): void {
   if (!q) return;
   throw new QuarantinedError(`The job is quarantined since ${q.since} after ${q.failures} failed cycles: ${q.reason}`, {
     target: q.code,
-    hint: `${q.hint ? `${q.hint} ` : ''}Fix the cause, then run 'gwb reset' (Reset-GroupWritebackJob) to clear the quarantine.`,
+    hint: `${q.hint ? `${q.hint} ` : ''}Fix the cause, then clear the quarantine with Reset-GroupProvisioning (PowerShell) or 'gwb reset'.`,
   });
 }
 

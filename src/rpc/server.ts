@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { EventSink } from '../core/events';
 import { CancelledError, GwbError, UsageError, serializeError } from '../core/errors';
-import { ExitCode, getOperation } from '../core/operation';
+import { ExitCode, exitCodeForError, getOperation } from '../core/operation';
 import { CORE_VERSION, PROTOCOL_VERSION } from '../core/version';
 import type { ClientMessage, CoreMessage, RequestMessage } from './protocol';
 import { armForcedExit } from '../core/shutdown';
@@ -99,7 +99,7 @@ async function runRequest(req: RequestMessage, signal: AbortSignal, write: (m: C
   } catch (err) {
     const cancelled = err instanceof CancelledError || signal.aborted;
     sink.error(serializeError(cancelled && !(err instanceof GwbError) ? new CancelledError() : err), true);
-    code = cancelled ? ExitCode.Cancelled : err instanceof UsageError ? ExitCode.Usage : ExitCode.Failed;
+    code = exitCodeForError(err, signal);
   }
   write({ type: 'exit', id: req.id, code });
   return code;
