@@ -119,6 +119,24 @@ Describe 'New-GroupWritebackConfiguration' {
         (Get-GroupWritebackConfiguration -ConfigPath $p).secrets.Keys | Should -Not -Contain 'tenant.clientSecret'
     }
 
+    It 'writes sign-in with a certificate from the Windows store: only its thumbprint, normalized' {
+        $p = New-TestConfig 'store-cert' @{ CertificateThumbprint = "`u{200E}3b 5e 2c 9a 0f 1d 4e 6b 8a 7c 9d 0e 1f 2a 3b 4c 5d 6e 7f 80" }
+        $auth = (Read-Json $p).tenant.auth
+        $auth.type | Should -Be 'certificate'
+        $auth.certificateThumbprint | Should -Be '3B5E2C9A0F1D4E6B8A7C9D0E1F2A3B4C5D6E7F80'
+        $auth.Keys | Should -Not -Contain 'certificatePath'
+        $c = Get-GroupWritebackConfiguration -ConfigPath $p
+        $c.secrets.'tenant.certificate' | Should -Be 'parameter'
+        $c.secrets.Keys | Should -Not -Contain 'tenant.certificatePassword'
+    }
+
+    It 'rejects a thumbprint that is not 40 hex digits, naming the key, and writes nothing' {
+        $p = Join-Path $Work 'bad-thumbprint.json'
+        $err = { New-GroupWritebackConfiguration -ConfigPath $p @Base -CertificateThumbprint 'not-a-thumbprint' -ErrorAction Stop } | Should -Throw -PassThru
+        $err.Exception.Message | Should -Match 'config\.tenant\.auth\.certificateThumbprint: must be the 40 hexadecimal digits'
+        Test-Path -LiteralPath $p | Should -BeFalse
+    }
+
     It 'resolves a relative -ConfigPath against the PowerShell location, not the process folder' {
         $sub = Join-Path $Work 'relative'
         New-Item -ItemType Directory -Path $sub | Out-Null
@@ -211,6 +229,19 @@ Describe 'Set-GroupWritebackConfiguration' {
         $auth.type | Should -Be 'certificate'
         $auth.Keys | Should -Not -Contain 'clientSecret'
         $auth.certificatePath | Should -Be '/etc/gwb/app.pem'
+    }
+
+    It 'switches between a certificate file and the Windows store, dropping the other (and the file''s password reference)' {
+        $p = New-TestConfig 'switch-cert' @{ CertificatePath = '/etc/gwb/app.pfx'; SecretReference = @{ 'tenant.certificatePassword' = 'env:PFX_PW' } }
+        Set-GroupWritebackConfiguration -ConfigPath $p -CertificateThumbprint '3B5E2C9A0F1D4E6B8A7C9D0E1F2A3B4C5D6E7F80'
+        $auth = (Read-Json $p).tenant.auth
+        $auth.certificateThumbprint | Should -Be '3B5E2C9A0F1D4E6B8A7C9D0E1F2A3B4C5D6E7F80'
+        $auth.Keys | Should -Not -Contain 'certificatePath'
+        $auth.Keys | Should -Not -Contain 'certificatePassword'
+        Set-GroupWritebackConfiguration -ConfigPath $p -CertificatePath '/etc/gwb/app.pem'
+        $auth = (Read-Json $p).tenant.auth
+        $auth.certificatePath | Should -Be '/etc/gwb/app.pem'
+        $auth.Keys | Should -Not -Contain 'certificateThumbprint'
     }
 
     It 'removes a setting given as $null (its default applies again)' {

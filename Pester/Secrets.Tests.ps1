@@ -1,7 +1,9 @@
 #Requires -Version 7.4
 # Secrets: -Credential, -ClientSecret and -CertificatePassword reach the core over the bridge's stdin (the core's
 # own report says which secrets it was given), never appear on a command line or in the core's environment, and
-# are never written to disk. An Azure Automation credential asset pipes straight in.
+# are never written to disk. An Azure Automation credential asset pipes straight in. A command asks only for the
+# secrets it needs (Get-GroupWritebackScope: the tenant's), and a store certificate named in the file must be
+# handed over with -CertificateThumbprint.
 
 BeforeAll {
     $script:RepoRoot = Split-Path -Parent $PSScriptRoot
@@ -62,6 +64,30 @@ Describe 'Secrets reach the core' {
         Set-GroupWritebackConfiguration -ConfigPath $p -CertificatePath (Join-Path $Work 'app.pfx')
         $rows = Test-GroupWritebackConfiguration -ConfigPath $p -Credential $Cred -CertificatePassword $SecureAppSecret -TimeoutSec 2 -WarningAction SilentlyContinue
         (Get-SecretsRow $rows).message | Should -Match 'tenant\.certificatePassword'
+    }
+
+    It 'says a configured store certificate must be handed over with -CertificateThumbprint (or replaced by a file)' {
+        $p = Join-Path $Work 'store-cert.json'
+        Copy-Item $ConfigPath $p
+        Set-GroupWritebackConfiguration -ConfigPath $p -CertificateThumbprint 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678'
+        $rows = Test-GroupWritebackConfiguration -ConfigPath $p -Credential $Cred -TimeoutSec 2 -WarningAction SilentlyContinue
+        $s = Get-SecretsRow $rows
+        $s.status | Should -Be 'Failed'
+        $s.target | Should -Be 'tenant.certificate'
+        $s.message | Should -Match "certificateThumbprint was not handed over \(secret 'tenant\.certificate'\)"
+        $s.fix | Should -Match '-CertificateThumbprint A1B2C3D4E5F60718293A4B5C6D7E8F9012345678'
+        $s.fix | Should -Match 'certificatePath'
+        ($rows | Where-Object id -eq 'graph.token').status | Should -Be 'Skipped'
+    }
+
+    It 'Get-GroupWritebackScope asks for the tenant secret only, never the directory password' {
+        $err = { Get-GroupWritebackScope -ConfigPath $ConfigPath -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^GroupWriteback\.SecretMissing'
+        $err.TargetObject | Should -Be 'config.tenant.auth.clientSecret'
+        # With the client secret (and no -Credential) it gets as far as signing in: the refused login is the only error.
+        $err = { Get-GroupWritebackScope -ConfigPath $ConfigPath -ClientSecret $SecureAppSecret -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^GroupWriteback\.GraphConnectionFailed'
+        $err.Exception.Message | Should -Not -Match 'directory\.password'
     }
 
     It 'explains that -CertificateThumbprint needs the Windows certificate store' -Skip:$IsWindows {

@@ -32,6 +32,11 @@ Name of the Automation credential asset holding the AD service account (user nam
 Name of an Automation credential asset whose password is the app registration's client secret. Leave empty with
 managed identity or certificate sign-in.
 
+.PARAMETER CertificateThumbprint
+(Windows worker) Thumbprint of the app registration's certificate in the worker's certificate store
+(Cert:\LocalMachine\My or the job account's Cert:\CurrentUser\My), when the configuration signs in with
+tenant.auth.certificateThumbprint. Leave empty otherwise.
+
 .PARAMETER Full
 Run a full cycle (re-read everything, revert changes made by hand in AD), e.g. in a nightly schedule.
 
@@ -42,6 +47,7 @@ param(
     [string]$ConfigPath,
     [string]$DirectoryCredentialName = 'GroupWriteback-LDAP',
     [string]$ClientSecretCredentialName,
+    [string]$CertificateThumbprint,
     # Automation passes runbook parameters as values: a [bool] rather than a [switch].
     [bool]$Full = $false
 )
@@ -69,6 +75,7 @@ if ($status.State -eq 'Quarantined') {
 $run = @{ PassThru = $true } + $common
 if ($Full) { $run.Full = $true }
 if ($ClientSecretCredentialName) { $run.ClientSecret = (Get-AutomationPSCredential -Name $ClientSecretCredentialName).Password }
+if ($CertificateThumbprint) { $run.CertificateThumbprint = $CertificateThumbprint }
 
 try {
     # Groups that fail are reported as errors and retried next cycle; only a failed cycle stops here.

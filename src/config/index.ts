@@ -1,4 +1,4 @@
 export * from './types';
 export { loadConfig, resolveConfig, type LoadOptions } from './load';
-export { resolveSecret } from './secrets';
+export { handedOverCertificate, resolveSecret } from './secrets';
 export { validateConfigDocument, configSchema, keyPath, type ConfigProblem } from './validate';

@@ -1,12 +1,13 @@
 /**
  * loadConfig(path, secrets) → ResolvedConfig: read, validate against the schema, apply defaults, make paths
- * absolute (relative to the file's folder) and resolve secrets.
+ * absolute (relative to the file's folder) and resolve secrets — all of them, or only those of the parts an
+ * operation uses (`secretsFor`).
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../core/errors';
-import { resolveSecret } from './secrets';
-import { SECRET_KEYS, type ConfigFile, type ResolvedAuth, type ResolvedConfig } from './types';
+import { handedOverCertificate, resolveSecret } from './secrets';
+import { SECRET_KEYS, SECRET_PARTS, type ConfigFile, type ResolvedAuth, type ResolvedConfig, type SecretPart } from './types';
 import { validateConfigDocument } from './validate';
 
 export interface LoadOptions {
@@ -15,9 +16,15 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /**
    * Skip resolving secrets (for verbs that only read the state store: status, log, approve-deletes, reset,
-   * or for showing a config). The secret fields are then empty strings.
+   * or for showing a config). The secret fields are then empty strings. Same as `secretsFor: []`.
    */
   withoutSecrets?: boolean;
+  /**
+   * Resolve only the secrets of these parts (default: both): 'tenant' (client secret, certificate and its
+   * password) and 'directory' (the bind password). Secrets of the other parts are left empty and never demanded,
+   * e.g. `scope` reads Graph only: `secretsFor: ['tenant']`.
+   */
+  secretsFor?: readonly SecretPart[];
 }
 
 /** Read and resolve the configuration file at `path`. */
@@ -53,7 +60,7 @@ export function loadConfig(path: string, secretsOrOptions: Readonly<Record<strin
 }
 
 function isLoadOptions(x: unknown): x is LoadOptions {
-  return typeof x === 'object' && x !== null && ('secrets' in x || 'env' in x || 'withoutSecrets' in x);
+  return typeof x === 'object' && x !== null && ('secrets' in x || 'env' in x || 'withoutSecrets' in x || 'secretsFor' in x);
 }
 
 /** Validate and resolve an already-parsed document. `configPath` anchors relative paths. */
@@ -72,20 +79,32 @@ export function resolveConfig(doc: unknown, options: LoadOptions & { configPath?
   const baseDir = dirname(configPath);
   const abs = (p: string | undefined) => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(baseDir, p));
   const sctx = { secrets: options.secrets ?? {}, baseDir, env: options.env };
-  const secret = options.withoutSecrets
-    ? () => ''
-    : (key: Parameters<typeof resolveSecret>[0], configKey: string, ref: Parameters<typeof resolveSecret>[2], required = true) =>
-        resolveSecret(key, configKey, ref, sctx, required);
+  const parts = new Set<SecretPart>(options.withoutSecrets ? [] : options.secretsFor ?? SECRET_PARTS);
+  const secretOf = (part: SecretPart) => parts.has(part)
+    ? (key: Parameters<typeof resolveSecret>[0], configKey: string, ref: Parameters<typeof resolveSecret>[2], required = true) =>
+        resolveSecret(key, configKey, ref, sctx, required)
+    : () => '';
+  const tenantSecret = secretOf('tenant');
+  const directorySecret = secretOf('directory');
 
   const a = cfg.tenant.auth;
   let auth: ResolvedAuth;
   switch (a.type) {
     case 'clientSecret':
-      auth = { type: 'clientSecret', clientSecret: secret(SECRET_KEYS.clientSecret, 'config.tenant.auth.clientSecret', a.clientSecret) ?? '' };
+      auth = { type: 'clientSecret', clientSecret: tenantSecret(SECRET_KEYS.clientSecret, 'config.tenant.auth.clientSecret', a.clientSecret) ?? '' };
       break;
     case 'certificate': {
-      const pw = secret(SECRET_KEYS.certificatePassword, 'config.tenant.auth.certificatePassword', a.certificatePassword, a.certificatePassword !== undefined);
-      auth = { type: 'certificate', certificatePath: abs(a.certificatePath)!, sendCertificateChain: a.sendCertificateChain ?? false };
+      auth = { type: 'certificate', sendCertificateChain: a.sendCertificateChain ?? false };
+      if (a.certificatePath !== undefined) auth.certificatePath = abs(a.certificatePath)!;
+      if (a.certificateThumbprint !== undefined) auth.certificateThumbprint = a.certificateThumbprint.toUpperCase();
+      if (!parts.has('tenant')) break;
+      // A certificate handed over by the caller (the Windows store) comes first, like every handed-over secret.
+      const handed = handedOverCertificate(auth.certificateThumbprint, sctx);
+      if (handed !== undefined) {
+        auth.certificate = handed;
+        break;
+      }
+      const pw = tenantSecret(SECRET_KEYS.certificatePassword, 'config.tenant.auth.certificatePassword', a.certificatePassword, a.certificatePassword !== undefined);
       if (pw) auth.certificatePassword = pw;
       break;
     }
@@ -104,7 +123,7 @@ export function resolveConfig(doc: unknown, options: LoadOptions & { configPath?
     urls: cfg.directory.urls.map((u) => u.replace(/\/+$/, '')),
     baseDn: cfg.directory.baseDn,
     bindDn: cfg.directory.bindDn,
-    password: secret(SECRET_KEYS.directoryPassword, 'config.directory.password', cfg.directory.password) ?? '',
+    password: directorySecret(SECRET_KEYS.directoryPassword, 'config.directory.password', cfg.directory.password) ?? '',
     connections: cfg.directory.connections ?? 4,
     timeoutMs: cfg.directory.timeoutMs ?? 30_000,
   };

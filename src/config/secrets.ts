@@ -2,12 +2,12 @@
  * Secrets never live in the configuration file. Each is resolved, in order, from: the caller's secrets (the
  * PowerShell module sends them on stdin, keyed `tenant.clientSecret`, `tenant.certificatePassword`,
  * `directory.password`), else the environment variable named by `{ "env": NAME }`, else the file named by
- * `{ "file": PATH }`.
+ * `{ "file": PATH }`. The certificate from the Windows store (`tenant.certificate`) is only ever handed over.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors';
-import type { SecretKey, SecretRef } from './types';
+import { SECRET_KEYS, type ReferencedSecretKey, type SecretRef } from './types';
 
 export interface SecretContext {
   /** Secrets handed over by the caller. */
@@ -17,13 +17,13 @@ export interface SecretContext {
   env?: NodeJS.ProcessEnv;
 }
 
-function howTo(key: SecretKey, configKey: string): string {
+function howTo(key: ReferencedSecretKey, configKey: string): string {
   return `Provide it one of three ways: (1) pass it from PowerShell (the module sends '${key}' over stdin), ` +
     `(2) set ${configKey} to {"env": "NAME"} and export NAME, or (3) set ${configKey} to {"file": "PATH"} naming a file that holds it (readable only by the service account).`;
 }
 
 /** Resolve one secret; `required` false returns undefined when nothing provides it. */
-export function resolveSecret(key: SecretKey, configKey: string, ref: SecretRef | undefined, ctx: SecretContext, required = true): string | undefined {
+export function resolveSecret(key: ReferencedSecretKey, configKey: string, ref: SecretRef | undefined, ctx: SecretContext, required = true): string | undefined {
   const given = ctx.secrets[key];
   if (typeof given === 'string' && given.length > 0) return given;
   const env = ctx.env ?? process.env;
@@ -55,4 +55,24 @@ export function resolveSecret(key: SecretKey, configKey: string, ref: SecretRef 
   }
   if (!required) return undefined;
   throw new ConfigError(`The secret ${configKey} is missing.`, { code: 'SecretMissing', target: configKey, hint: howTo(key, configKey) });
+}
+
+/**
+ * The certificate handed over as 'tenant.certificate' (base64 PKCS#12 from the Windows store), or undefined.
+ * When the configuration names the certificate by `thumbprint` alone, it must have been handed over.
+ */
+export function handedOverCertificate(thumbprint: string | undefined, ctx: Pick<SecretContext, 'secrets'>): string | undefined {
+  const given = ctx.secrets[SECRET_KEYS.certificate];
+  if (typeof given === 'string' && given.length > 0) return given;
+  if (thumbprint === undefined) return undefined;
+  throw new ConfigError(
+    `The certificate ${thumbprint} named by config.tenant.auth.certificateThumbprint was not handed over (secret '${SECRET_KEYS.certificate}').`,
+    {
+      code: 'SecretMissing',
+      target: 'config.tenant.auth.certificateThumbprint',
+      hint: `Run the command on Windows with -CertificateThumbprint ${thumbprint} (the module reads the certificate and its private key from ` +
+        "Cert:\\CurrentUser\\My or Cert:\\LocalMachine\\My and hands it over on stdin), or export it as a PFX/PEM file and configure " +
+        'certificatePath instead (Set-GroupWritebackConfiguration -CertificatePath <file>).',
+    },
+  );
 }

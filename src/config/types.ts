@@ -11,9 +11,24 @@ export type SecretRef = { env: string } | { file: string };
 export const SECRET_KEYS = {
   clientSecret: 'tenant.clientSecret',
   certificatePassword: 'tenant.certificatePassword',
+  /**
+   * The sign-in certificate with its private key, base64 PKCS#12 without password: the module reads it from the
+   * Windows certificate store (-CertificateThumbprint). Only ever handed over, never referenced from the file.
+   */
+  certificate: 'tenant.certificate',
   directoryPassword: 'directory.password',
 } as const;
 export type SecretKey = (typeof SECRET_KEYS)[keyof typeof SECRET_KEYS];
+
+/** Secrets that may be referenced from the file ({env}/{file}); 'tenant.certificate' is only handed over. */
+export type ReferencedSecretKey = Exclude<SecretKey, typeof SECRET_KEYS.certificate>;
+
+/**
+ * Which side's secrets an operation needs: 'tenant' (Graph sign-in) and/or 'directory' (the LDAP bind password).
+ * `scope` reads only Graph; plan, run, verify and on-demand need both.
+ */
+export type SecretPart = 'tenant' | 'directory';
+export const SECRET_PARTS: readonly SecretPart[] = ['tenant', 'directory'];
 
 export type CloudName = 'Public' | 'USGov' | 'USGovDoD' | 'China';
 
@@ -53,7 +68,15 @@ export type OnScopeExit = 'leave' | 'empty' | 'convertToDistribution' | 'delete'
 
 export type ConfigAuth =
   | { type: 'clientSecret'; clientSecret?: SecretRef }
-  | { type: 'certificate'; certificatePath: string; certificatePassword?: SecretRef; sendCertificateChain?: boolean }
+  | {
+      type: 'certificate';
+      /** A PEM or PFX file. Exactly one of certificatePath and certificateThumbprint. */
+      certificatePath?: string;
+      /** SHA-1 thumbprint (40 hex digits) of a certificate in the Windows store, handed over as 'tenant.certificate'. */
+      certificateThumbprint?: string;
+      certificatePassword?: SecretRef;
+      sendCertificateChain?: boolean;
+    }
   | { type: 'managedIdentity'; clientId?: string };
 
 /** The file as written (after schema validation). */
@@ -90,7 +113,17 @@ export interface ConfigFile {
 
 export type ResolvedAuth =
   | { type: 'clientSecret'; clientSecret: string }
-  | { type: 'certificate'; certificatePath: string; certificatePassword?: string; sendCertificateChain: boolean }
+  | {
+      type: 'certificate';
+      /** Absolute path of the PEM/PFX file, when configured. */
+      certificatePath?: string;
+      /** Configured thumbprint (upper-case hex), checked against the handed-over certificate. */
+      certificateThumbprint?: string;
+      /** The handed-over certificate ('tenant.certificate', base64 PKCS#12); used instead of certificatePath. */
+      certificate?: string;
+      certificatePassword?: string;
+      sendCertificateChain: boolean;
+    }
   | { type: 'managedIdentity'; clientId?: string };
 
 /** The configuration as the core uses it: defaults applied, paths absolute, secrets resolved. */

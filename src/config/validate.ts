@@ -34,10 +34,21 @@ export interface ConfigProblem {
   message: string;
 }
 
+/** Certificate sign-in names its certificate one of two ways (the schema's nested oneOf). */
+const CERTIFICATE_SOURCES = ['certificatePath', 'certificateThumbprint'];
+const CERTIFICATE_AUTH_POINTER = '/tenant/auth';
+
 function describe(e: ErrorObject): ConfigProblem | undefined {
   const p = e.params as Record<string, any>;
+  const certificateSource = e.instancePath === CERTIFICATE_AUTH_POINTER && /\/oneOf\/\d+\/oneOf\//.test(e.schemaPath);
   switch (e.keyword) {
     case 'required':
+      if (certificateSource && CERTIFICATE_SOURCES.includes(p.missingProperty)) {
+        return {
+          key: keyPath(e.instancePath, 'certificatePath'),
+          message: 'or certificateThumbprint is required for certificate authentication (a PEM/PFX file, or the thumbprint of a certificate in the Windows store)',
+        };
+      }
       return { key: keyPath(e.instancePath, p.missingProperty), message: 'is required' };
     case 'additionalProperties':
       return { key: keyPath(e.instancePath, p.additionalProperty), message: 'is not a known setting (check the spelling; see docs/configuration.md)' };
@@ -50,14 +61,21 @@ function describe(e: ErrorObject): ConfigProblem | undefined {
         ? { key: keyPath(e.instancePath, p.tag), message: 'must be one of clientSecret, certificate, managedIdentity' }
         : { key: keyPath(e.instancePath, p.tag), message: 'is required (clientSecret, certificate or managedIdentity)' };
     case 'oneOf':
-    case 'if':
+      if (e.instancePath === CERTIFICATE_AUTH_POINTER && Array.isArray(p.passingSchemas)) {
+        return { key: keyPath(e.instancePath, 'certificateThumbprint'), message: 'cannot be combined with certificatePath: name the certificate by its file or by its thumbprint in the Windows store, not both' };
+      }
       return undefined; // the branch's own error says more
+    case 'if':
+      return undefined;
     case 'minProperties':
     case 'maxProperties':
       return { key: keyPath(e.instancePath), message: 'must be exactly one of {"env": "NAME"} or {"file": "PATH"}' };
     case 'format':
       return { key: keyPath(e.instancePath), message: `must be a valid ${p.format}` };
     case 'pattern':
+      if (e.instancePath.endsWith('/certificateThumbprint')) {
+        return { key: keyPath(e.instancePath), message: 'must be the 40 hexadecimal digits of a SHA-1 thumbprint (Get-ChildItem Cert:\\CurrentUser\\My shows them)' };
+      }
       return { key: keyPath(e.instancePath), message: `has an invalid form (expected pattern ${p.pattern})` };
     default:
       return { key: keyPath(e.instancePath), message: e.message ?? 'is invalid' };
@@ -128,6 +146,9 @@ function semanticProblems(cfg: ConfigFile): ConfigProblem[] {
   const auth = cfg.tenant.auth;
   if ((auth.type === 'clientSecret' || auth.type === 'certificate') && !cfg.tenant.clientId) {
     out.push({ key: 'config.tenant.clientId', message: `is required for ${auth.type} authentication` });
+  }
+  if (auth.type === 'certificate' && auth.certificateThumbprint !== undefined && auth.certificatePassword !== undefined) {
+    out.push({ key: 'config.tenant.auth.certificatePassword', message: 'only applies to a certificate file (certificatePath); a certificate from the Windows store needs no password' });
   }
   if (cfg.scope?.mode === 'all' && cfg.scope.groupIds?.length) {
     out.push({ key: 'config.scope.groupIds', message: 'only applies to mode "selected" (remove it, or set config.scope.mode to "selected")' });

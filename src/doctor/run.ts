@@ -2,7 +2,7 @@
  * Runs every prerequisite check for a configuration file and streams the rows. A check that cannot run because an
  * earlier one failed is reported as Skipped with the reason, so the output always has the same shape.
  */
-import { loadConfig, resolveSecret, SECRET_KEYS, type ConfigFile, type ResolvedConfig } from '../config';
+import { handedOverCertificate, loadConfig, resolveSecret, SECRET_KEYS, type ConfigFile, type ResolvedConfig } from '../config';
 import { GwbError } from '../core/errors';
 import { readConfigDocument } from '../ops/config-file';
 import { directoryChecks } from './directory-checks';
@@ -54,7 +54,22 @@ export async function runDoctor(opts: DoctorOptions): Promise<CheckRow[]> {
   const a = doc.tenant.auth;
   const wanted: [string, string, unknown, boolean][] = [[SECRET_KEYS.directoryPassword, 'config.directory.password', doc.directory.password, true]];
   if (a.type === 'clientSecret') wanted.push([SECRET_KEYS.clientSecret, 'config.tenant.auth.clientSecret', a.clientSecret, true]);
-  if (a.type === 'certificate') wanted.push([SECRET_KEYS.certificatePassword, 'config.tenant.auth.certificatePassword', a.certificatePassword, a.certificatePassword !== undefined]);
+  // A certificate from the Windows store (handed over) needs no password; one named only by thumbprint must be handed over.
+  let storeCertificate = false;
+  if (a.type === 'certificate') {
+    try {
+      const handed = handedOverCertificate(shape.tenant.auth.type === 'certificate' ? shape.tenant.auth.certificateThumbprint : undefined, sctx);
+      if (handed !== undefined) {
+        storeCertificate = true;
+        resolved[SECRET_KEYS.certificate] = handed;
+        found.push(SECRET_KEYS.certificate);
+      }
+    } catch (err) {
+      storeCertificate = true;
+      missing.push({ key: SECRET_KEYS.certificate, error: err as GwbError });
+    }
+  }
+  if (a.type === 'certificate' && !storeCertificate) wanted.push([SECRET_KEYS.certificatePassword, 'config.tenant.auth.certificatePassword', a.certificatePassword, a.certificatePassword !== undefined]);
   for (const [key, configKey, ref, required] of wanted) {
     try {
       const v = resolveSecret(key as never, configKey, ref as never, sctx, required);
@@ -79,7 +94,11 @@ export async function runDoctor(opts: DoctorOptions): Promise<CheckRow[]> {
       auth: shape.tenant.auth.type === 'clientSecret'
         ? { type: 'clientSecret', clientSecret: resolved[SECRET_KEYS.clientSecret] ?? '' }
         : shape.tenant.auth.type === 'certificate'
-          ? { ...shape.tenant.auth, ...(resolved[SECRET_KEYS.certificatePassword] !== undefined ? { certificatePassword: resolved[SECRET_KEYS.certificatePassword] } : {}) }
+          ? {
+              ...shape.tenant.auth,
+              ...(resolved[SECRET_KEYS.certificate] !== undefined ? { certificate: resolved[SECRET_KEYS.certificate] } : {}),
+              ...(resolved[SECRET_KEYS.certificatePassword] !== undefined ? { certificatePassword: resolved[SECRET_KEYS.certificatePassword] } : {}),
+            }
           : shape.tenant.auth,
     },
   };
@@ -90,7 +109,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<CheckRow[]> {
   opts.onProgress?.('Checking Microsoft Graph', 20);
   if (tenantSecretMissing) {
     for (const [id, check] of [['graph.reachable', 'Graph reachable'], ['graph.token', 'Graph sign-in'], ['graph.permissions', 'Graph permissions'], ['graph.read', 'Graph read']]) {
-      emit(row('Graph', id, check, 'Skipped', null, 'Not checked: the tenant secret was not provided.', 'Pass -ClientSecret / -CertificatePassword (or configure the reference).'));
+      emit(row('Graph', id, check, 'Skipped', null, 'Not checked: the tenant secret was not provided.', 'Pass -ClientSecret / -CertificatePassword / -CertificateThumbprint (or configure the reference).'));
     }
   } else {
     for (const r of await graphChecks(config, ctx)) emit(r);

@@ -1,8 +1,9 @@
 /**
- * The TokenCredential for the configured auth: client secret, certificate (PEM or PFX) or managed identity.
+ * The TokenCredential for the configured auth: client secret, certificate (PEM or PFX file, or PKCS#12 handed
+ * over from the Windows store) or managed identity.
  * Always pointed at the configured cloud's login host; instance discovery off for hosts msal does not know.
  */
-import { createPrivateKey } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/identity';
@@ -23,7 +24,14 @@ export interface CredentialContext {
 
 /** A PEM string with the certificate(s) and an unencrypted-or-password-protected private key, read eagerly. */
 export function loadCertificate(auth: CertificateAuth): { pem: string; password: string | undefined } {
+  if (auth.certificate !== undefined) return loadHandedOverCertificate(auth.certificate, auth);
   const key = 'tenant.auth.certificatePath';
+  if (!auth.certificatePath) {
+    throw new ConfigError('No certificate is configured.', {
+      target: key,
+      hint: 'Set tenant.auth.certificatePath to a PEM or PFX file, or (Windows) configure certificateThumbprint and run with -CertificateThumbprint.',
+    });
+  }
   let bytes: Buffer;
   try {
     bytes = readFileSync(auth.certificatePath);
@@ -68,6 +76,45 @@ export function loadCertificate(auth: CertificateAuth): { pem: string; password:
       cause: err,
     });
   }
+}
+
+const HANDED_OVER = 'tenant.certificate';
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * The certificate handed over as base64 PKCS#12 (the module exports it from the Windows store without a password)
+ * → one PEM, leaf certificate first. When a thumbprint is configured, the leaf must have it.
+ */
+function loadHandedOverCertificate(base64: string, auth: CertificateAuth): { pem: string; password: undefined } {
+  const text = base64.replace(/\s+/g, '');
+  if (!text || !BASE64.test(text)) {
+    throw new ConfigError(`The handed-over certificate ('${HANDED_OVER}') is not base64 text.`, {
+      target: HANDED_OVER,
+      hint: 'Hand over the certificate as base64 PKCS#12 (what -CertificateThumbprint does), or configure tenant.auth.certificatePath.',
+    });
+  }
+  let pfx: ReturnType<typeof pfxToPem>;
+  try {
+    pfx = pfxToPem(Buffer.from(text, 'base64'), auth.certificatePassword ?? '');
+  } catch (err) {
+    if (!(err instanceof PfxError)) throw err;
+    throw new ConfigError(`Cannot read the certificate handed over from the certificate store ('${HANDED_OVER}'): ${err.message}.`, {
+      target: HANDED_OVER,
+      hint: 'Check that the certificate has its private key and that it is exportable for this account, or export it once to a PFX/PEM file and configure tenant.auth.certificatePath.',
+      cause: err,
+    });
+  }
+  if (auth.certificateThumbprint) {
+    const actual = new X509Certificate(pfx.certificatePems[0]).fingerprint.replace(/:/g, '').toUpperCase();
+    const expected = auth.certificateThumbprint.replace(/[\s:]/g, '').toUpperCase();
+    if (actual !== expected) {
+      throw new ConfigError(`The handed-over certificate has thumbprint ${actual}, but tenant.auth.certificateThumbprint is ${expected}.`, {
+        target: 'tenant.auth.certificateThumbprint',
+        hint: `Pass -CertificateThumbprint ${expected}, or change the configured thumbprint (Set-GroupWritebackConfiguration -CertificateThumbprint ${actual}).`,
+      });
+    }
+  }
+  return { pem: [...pfx.certificatePems, pfx.privateKeyPem].join(''), password: undefined };
 }
 
 export function createCredential(conn: GraphConnection, context: CredentialContext = {}): TokenCredential {

@@ -15,8 +15,15 @@ export interface ClientSecretAuth {
 export interface CertificateAuth {
   type: 'certificate';
   /** A PEM file holding the certificate and its private key, or a PFX/PKCS#12 file (.pfx/.p12). */
-  certificatePath: string;
-  /** Password of the PFX, or of the encrypted PEM private key. */
+  certificatePath?: string;
+  /**
+   * The certificate and its private key as base64 PKCS#12, handed over by the caller (the PowerShell module reads
+   * it from the Windows certificate store: -CertificateThumbprint). Used instead of certificatePath when given.
+   */
+  certificate?: string;
+  /** SHA-1 thumbprint (hex) the handed-over certificate must have. */
+  certificateThumbprint?: string;
+  /** Password of the PFX (or of the handed-over PKCS#12), or of the encrypted PEM private key. */
   certificatePassword?: string;
   /** Send the x5c chain (subject-name/issuer authentication). */
   sendCertificateChain?: boolean;

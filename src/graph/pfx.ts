@@ -95,7 +95,11 @@ export function pkcs12Kdf(hash: string, v: number, password: Buffer, salt: Buffe
   return Buffer.concat(out).subarray(0, n);
 }
 
-function decrypt(der: Buffer, alg: Tlv, data: Buffer, password: string): Buffer {
+/**
+ * `bmps`: the password as PKCS#12 BMPString bytes to try (the one the MAC verified with; for an absent password
+ * both encodings — see verifyMac).
+ */
+function decrypt(der: Buffer, alg: Tlv, data: Buffer, password: string, bmps: Buffer[]): Buffer {
   const [algOid, params] = children(der, alg);
   const id = oid(der, algOid);
   try {
@@ -125,12 +129,19 @@ function decrypt(der: Buffer, alg: Tlv, data: Buffer, password: string): Buffer 
       const [saltTlv, iterTlv] = children(der, params);
       const salt = content(der, saltTlv);
       const iterations = integer(der, iterTlv);
-      const pw = bmpPassword(password);
-      let key = pkcs12Kdf('sha1', 64, pw, salt, 1, iterations, 24);
-      if (id === OID.pbeSha2Des) key = Buffer.concat([key.subarray(0, 16), key.subarray(0, 8)]);
-      const iv = pkcs12Kdf('sha1', 64, pw, salt, 2, iterations, 8);
-      const d = createDecipheriv('des-ede3-cbc', key, iv);
-      return Buffer.concat([d.update(data), d.final()]);
+      let lastError: unknown;
+      for (const pw of bmps) {
+        let key = pkcs12Kdf('sha1', 64, pw, salt, 1, iterations, 24);
+        if (id === OID.pbeSha2Des) key = Buffer.concat([key.subarray(0, 16), key.subarray(0, 8)]);
+        const iv = pkcs12Kdf('sha1', 64, pw, salt, 2, iterations, 8);
+        try {
+          const d = createDecipheriv('des-ede3-cbc', key, iv);
+          return Buffer.concat([d.update(data), d.final()]);
+        } catch (err) {
+          lastError = err;
+        }
+      }
+      throw lastError;
     }
   } catch (err) {
     if (err instanceof PfxError) throw err;
@@ -143,24 +154,32 @@ function decrypt(der: Buffer, alg: Tlv, data: Buffer, password: string): Buffer 
   );
 }
 
-function verifyMac(der: Buffer, macData: Tlv, authSafe: Buffer, password: string): boolean {
+/** The password encodings to try when no MAC says which one the exporter used. */
+function passwordCandidates(password: string): Buffer[] {
+  return password === '' ? [bmpPassword(''), Buffer.alloc(0)] : [bmpPassword(password)];
+}
+
+/**
+ * Check the MAC; returns the password bytes that verified it (undefined: wrong password). An absent password is
+ * encoded either as an empty BMPString (OpenSSL) or as no bytes at all (.NET's and Windows' export without a
+ * password), and the same encoding then decrypts the bags.
+ */
+function verifyMac(der: Buffer, macData: Tlv, authSafe: Buffer, password: string): Buffer | undefined {
   const [digestInfo, saltTlv, iterTlv] = children(der, macData);
   const [algTlv, digestTlv] = children(der, digestInfo);
   const algId = oid(der, children(der, algTlv)[0]);
-  if (algId === OID.pbmac1) return true; // RFC 9579 PBMAC1: not checked here; decryption still proves the password
+  if (algId === OID.pbmac1) return bmpPassword(password); // RFC 9579 PBMAC1: not checked here; decryption still proves the password
   const hash = HASHES[algId];
   if (!hash) throw new PfxError(`unsupported PFX MAC algorithm ${algId}`);
   const salt = content(der, saltTlv);
   const iterations = iterTlv ? integer(der, iterTlv) : 1;
   const expected = content(der, digestTlv);
-  // An absent password is encoded either as an empty BMPString or as no bytes at all, depending on the exporter.
-  const candidates = password === '' ? [bmpPassword(''), Buffer.alloc(0)] : [bmpPassword(password)];
-  for (const pw of candidates) {
+  for (const pw of passwordCandidates(password)) {
     const key = pkcs12Kdf(hash.name, hash.v, pw, salt, 3, iterations, expected.length);
     const mac = createHmac(hash.name, key).update(authSafe).digest();
-    if (mac.length === expected.length && timingSafeEqual(mac, expected)) return true;
+    if (mac.length === expected.length && timingSafeEqual(mac, expected)) return pw;
   }
-  return false;
+  return undefined;
 }
 
 function toPem(label: string, der: Buffer): string {
@@ -185,8 +204,11 @@ function parse(der: Buffer, password: string): PfxContents {
   const [ctOid, ctContent] = children(der, authSafeInfo);
   if (oid(der, ctOid) !== OID.data) throw new PfxError('public-key-protected PFX files are not supported');
   const authSafe = octets(der, children(der, ctContent)[0]);
-  if (macData && !verifyMac(der, macData, authSafe, password)) {
-    throw new PfxError('the PFX password is wrong (integrity check failed)');
+  let bmps = passwordCandidates(password);
+  if (macData) {
+    const verified = verifyMac(der, macData, authSafe, password);
+    if (!verified) throw new PfxError('the PFX password is wrong (integrity check failed)');
+    bmps = [verified];
   }
 
   const keys: KeyObject[] = [];
@@ -200,7 +222,7 @@ function parse(der: Buffer, password: string): PfxContents {
         keys.push(createPrivateKey({ key: element(buf, value), format: 'der', type: 'pkcs8' }));
       } else if (bagId === OID.shroudedKeyBag) {
         const [alg, encrypted] = children(buf, value);
-        const plain = decrypt(buf, alg, content(buf, encrypted), password);
+        const plain = decrypt(buf, alg, content(buf, encrypted), password, bmps);
         keys.push(createPrivateKey({ key: plain, format: 'der', type: 'pkcs8' }));
       } else if (bagId === OID.certBag) {
         const [certType, certValue] = children(buf, value);
@@ -221,7 +243,7 @@ function parse(der: Buffer, password: string): PfxContents {
       const encData = children(authSafe, children(authSafe, wrapped)[0]);
       const [, alg, encrypted] = children(authSafe, encData[1]);
       if (!encrypted) continue; // no content
-      readBags(decrypt(authSafe, alg, octets(authSafe, encrypted), password));
+      readBags(decrypt(authSafe, alg, octets(authSafe, encrypted), password, bmps));
     } else {
       throw new PfxError('public-key-encrypted PFX contents are not supported');
     }

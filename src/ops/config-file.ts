@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, UsageError } from '../core/errors';
 import { validateConfigDocument } from '../config';
-import { SECRET_KEYS, type SecretKey, type SecretRef } from '../config';
+import { SECRET_KEYS, type ReferencedSecretKey, type SecretRef } from '../config';
 import { writeFileAtomic } from '../state/atomic';
 
 export type ConfigDocument = Record<string, unknown>;
@@ -16,8 +16,8 @@ export type ConfigDocument = Record<string, unknown>;
 /** The published schema's id, written as `$schema` into new files so editors can validate them. */
 export const SCHEMA_URL = 'https://groupwriteback.dev/schema/groupwriteback.schema.json';
 
-/** Where each secret (by its hand-over key) is referenced in the file. */
-export const SECRET_CONFIG_KEYS: Readonly<Record<SecretKey, string>> = {
+/** Where each secret (by its hand-over key) is referenced in the file ('tenant.certificate' is only handed over). */
+export const SECRET_CONFIG_KEYS: Readonly<Record<ReferencedSecretKey, string>> = {
   [SECRET_KEYS.clientSecret]: 'tenant.auth.clientSecret',
   [SECRET_KEYS.certificatePassword]: 'tenant.auth.certificatePassword',
   [SECRET_KEYS.directoryPassword]: 'directory.password',
@@ -26,7 +26,7 @@ export const SECRET_CONFIG_KEYS: Readonly<Record<SecretKey, string>> = {
 /** Keys each authentication type allows under tenant.auth (the schema's oneOf branches). */
 const AUTH_KEYS: Record<string, readonly string[]> = {
   clientSecret: ['type', 'clientSecret'],
-  certificate: ['type', 'certificatePath', 'certificatePassword', 'sendCertificateChain'],
+  certificate: ['type', 'certificatePath', 'certificateThumbprint', 'certificatePassword', 'sendCertificateChain'],
   managedIdentity: ['type', 'clientId'],
 };
 
@@ -196,6 +196,24 @@ export function pruneAuth(doc: ConfigDocument): void {
   for (const k of Object.keys(auth)) if (!allowed.includes(k)) delete (auth as Record<string, unknown>)[k];
 }
 
+/**
+ * A certificate is named by its file or by its thumbprint in the Windows store, never both: setting one drops the
+ * other (and a thumbprint drops the file's password reference). `settings` are the keys just set.
+ */
+export function pruneCertificateSource(doc: ConfigDocument, settings: Record<string, unknown> | undefined): void {
+  const set = (key: string) => {
+    const v = settings?.[key] ?? settings?.[`config.${key}`];
+    return v !== undefined && v !== null;
+  };
+  if (getKey(doc, 'tenant.auth.type') !== 'certificate') return;
+  if (set('tenant.auth.certificateThumbprint')) {
+    setKey(doc, 'tenant.auth.certificatePath', null);
+    setKey(doc, 'tenant.auth.certificatePassword', null);
+  } else if (set('tenant.auth.certificatePath')) {
+    setKey(doc, 'tenant.auth.certificateThumbprint', null);
+  }
+}
+
 /** `OU=Groups,DC=contoso,DC=com` → `DC=contoso,DC=com` (the domain part of a DN), or undefined. */
 export function domainOf(dn: string): string | undefined {
   const m = /(?:^|,)\s*(DC=[^,]+(?:\s*,\s*DC=[^,]+)*)\s*$/i.exec(dn);
@@ -213,8 +231,13 @@ export function show(value: unknown): string | null {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** Fill in what an admin may leave out: a bare DC name in directory.urls means LDAPS on it. */
+/**
+ * Fill in what an admin may leave out: a bare DC name in directory.urls means LDAPS on it; a thumbprint copied
+ * with spaces, colons or the invisible left-to-right mark certmgr adds is written as 40 upper-case hex digits.
+ */
 export function normalizeDocument(doc: ConfigDocument): void {
+  const thumbprint = getKey(doc, 'tenant.auth.certificateThumbprint');
+  if (typeof thumbprint === 'string') setKey(doc, 'tenant.auth.certificateThumbprint', thumbprint.replace(/[\s:\u200e\u200f]/g, '').toUpperCase());
   const urls = getKey(doc, 'directory.urls');
   if (typeof urls === 'string') setKey(doc, 'directory.urls', [urls]);
   const list = getKey(doc, 'directory.urls');

@@ -6,7 +6,7 @@
 import { defineOperation } from '../core/operation';
 import { ConfigError } from '../core/errors';
 import {
-  applySecretRefs, assertValidDocument, configExists, domainOf, getKey, normalizeDocument, pruneAuth, requireConfigPath, SCHEMA_URL,
+  applySecretRefs, assertValidDocument, configExists, domainOf, getKey, normalizeDocument, pruneAuth, pruneCertificateSource, requireConfigPath, SCHEMA_URL,
   setKey, writeConfigDocument, type ConfigDocument,
 } from './config-file';
 import { CONFIGURATION_TYPE, configurationView } from './config-view';
@@ -45,6 +45,7 @@ export function buildNewDocument(params: ConfigNewParams): ConfigDocument {
   }
   normalizeDocument(doc);
   pruneAuth(doc);
+  pruneCertificateSource(doc, params.settings);
   applySecretRefs(doc, params.secretRefs);
   return orderDocument(doc);
 }

@@ -4,7 +4,7 @@
  */
 import { defineOperation } from '../core/operation';
 import {
-  applySecretRefs, assertValidDocument, clone, getKey, normalizeDocument, pruneAuth, readConfigDocument, requireConfigPath, setKey,
+  applySecretRefs, assertValidDocument, clone, getKey, normalizeDocument, pruneAuth, pruneCertificateSource, readConfigDocument, requireConfigPath, setKey,
   show, writeConfigDocument, type ConfigDocument,
 } from './config-file';
 import { orderDocument } from './config-new';
@@ -44,6 +44,7 @@ export function applySettings(doc: ConfigDocument, params: Pick<ConfigSetParams,
   for (const [key, value] of Object.entries(params.settings ?? {})) setKey(next, key, value);
   normalizeDocument(next);
   pruneAuth(next);
+  pruneCertificateSource(next, params.settings);
   applySecretRefs(next, params.secretRefs);
   return orderDocument(next);
 }

@@ -3,7 +3,7 @@
  * reset): load the configuration, open the state store, take its lock, open and close the ports.
  */
 import { loadConfig } from '../config/load';
-import type { ResolvedConfig } from '../config/types';
+import type { ResolvedConfig, SecretPart } from '../config/types';
 import type { OperationContext } from '../core/operation';
 import { openPorts, type Ports } from '../engine/connect';
 import type { GroupMapper } from '../engine/map';
@@ -17,10 +17,15 @@ export interface ConfigParams {
   configPath: string;
 }
 
-/** Load the configuration; `secrets: false` for verbs that only read/write the state store. */
-export function configFor(params: ConfigParams, ctx: OperationContext, opts: { secrets?: boolean } = {}): ResolvedConfig {
+/**
+ * Load the configuration with the secrets the verb needs: all of them by default (plan, run, verify, on-demand),
+ * only some parts (`secrets: ['tenant']` for scope, which reads Graph only), or none (`secrets: false`) for verbs
+ * that only read/write the state store.
+ */
+export function configFor(params: ConfigParams, ctx: OperationContext, opts: { secrets?: boolean | readonly SecretPart[] } = {}): ResolvedConfig {
   const path = requireConfigPath(params.configPath);
-  return opts.secrets === false ? loadConfig(path, { withoutSecrets: true }) : loadConfig(path, { secrets: ctx.secrets });
+  if (opts.secrets === false) return loadConfig(path, { withoutSecrets: true });
+  return loadConfig(path, { secrets: ctx.secrets, ...(Array.isArray(opts.secrets) ? { secretsFor: opts.secrets } : {}) });
 }
 
 export function openStore(config: ResolvedConfig, ctx: OperationContext): StateStore {

@@ -19,7 +19,8 @@ export const scopeOp = defineOperation<ScopeParams>({
   summary: 'List the cloud groups with whether they are in scope and why.',
   output: 'list',
   async run(params, ctx) {
-    const config = configFor(params, ctx);
+    // Graph only: the directory password is neither needed nor demanded.
+    const config = configFor(params, ctx, { secrets: ['tenant'] });
     const source = openSource(config, ctx.sink);
     let n = 0;
     let inScope = 0;

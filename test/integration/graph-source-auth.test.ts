@@ -4,6 +4,7 @@
  * private CA given only as tenant.caFile (an emulator whose CA is NOT in NODE_EXTRA_CA_CERTS).
  */
 import { execFileSync } from 'node:child_process';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ import type { GraphConnection } from '../../src/graph/options';
 import { startGraphEmulator } from '../lab/graph/emulator';
 import type { GraphEmulator } from '../lab/graph/emulator';
 import { labPaths } from '../lab/lab-paths';
+import { loadConfig } from '../../src/config/load';
+import { buildPkcs12 } from '../unit/graph/pkcs12-builder';
 
 let dir: string;
 let em: GraphEmulator;
@@ -28,8 +31,12 @@ beforeAll(async () => {
   openssl('pkcs12', '-export', '-in', 'app.crt', '-inkey', 'app.key', '-out', 'app.pfx', '-passout', 'pass:pfx-pw');
   openssl('pkcs12', '-export', '-in', 'app.crt', '-inkey', 'app.key', '-out', 'win.pfx', '-passout', 'pass:pfx-pw',
     '-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1');
+  // The Windows store certificate as the module hands it over (-CertificateThumbprint): PKCS#12 without password.
+  openssl('pkcs12', '-export', '-in', 'app.crt', '-inkey', 'app.key', '-out', 'store.p12', '-passout', 'pass:',
+    '-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1');
   openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other.crt', '-days', '2', '-subj', '/CN=other');
   writeFileSync(at('other.pem'), readFileSync(at('other.crt'), 'utf8') + readFileSync(at('other.key'), 'utf8'));
+  openssl('pkcs12', '-export', '-in', 'other.crt', '-inkey', 'other.key', '-out', 'other.p12', '-passout', 'pass:');
 
   em = await startGraphEmulator({ pkiDir: labPaths().pkiDir, managedIdentity: true });
   groupId = em.store.addGroup({ displayName: 'Auth probe', securityEnabled: true, mailEnabled: false }).id;
@@ -70,6 +77,41 @@ describe('certificate credentials', () => {
     ['a Windows-style PFX (TripleDES-SHA1)', () => ({ type: 'certificate', certificatePath: at('win.pfx'), certificatePassword: 'pfx-pw' })],
   ] as const)('signs in with %s', async (_name, auth) => {
     expect(await probe(connFor(em, { clientId, auth: auth() as GraphConnection['auth'] }))).toBe('Auth probe');
+  });
+
+  describe('handed over from the Windows store (tenant.certificate), with no file at all', () => {
+    const thumbprint = () => new X509Certificate(readFileSync(at('app.crt'))).fingerprint.replace(/:/g, '');
+    const configWithThumbprint = () => {
+      const path = at('store.json');
+      writeFileSync(path, JSON.stringify({
+        tenant: { tenantId: em.tenantId, clientId, authorityHost: em.authorityHost, graphBaseUrl: em.baseUrl, auth: { type: 'certificate', certificateThumbprint: thumbprint() } },
+        directory: { urls: ['ldaps://127.0.0.1:1'], baseDn: 'DC=x', bindDn: 'CN=svc' },
+        target: { container: 'OU=G,DC=x' },
+      }));
+      return path;
+    };
+
+    it.each([
+      ['as OpenSSL writes it (empty password)', () => readFileSync(at('store.p12'))],
+      ['as .NET/Windows Export(Pkcs12) writes it (absent password)', () => buildPkcs12(
+        new X509Certificate(readFileSync(at('app.crt'))).raw,
+        createPrivateKey(readFileSync(at('app.key'))).export({ type: 'pkcs8', format: 'der' }),
+        Buffer.alloc(0),
+      )],
+    ])('signs in from a configuration naming its thumbprint, the PKCS#12 %s', async (_name, pkcs12) => {
+      const config = loadConfig(configWithThumbprint(), { secretsFor: ['tenant'], secrets: { 'tenant.certificate': pkcs12().toString('base64') } });
+      expect(config.tenant.auth).not.toHaveProperty('certificatePath');
+      const tokensBefore = em.stats.snapshot().token;
+      expect(await probe(config.tenant)).toBe('Auth probe');
+      expect(em.stats.snapshot().token).toBeGreaterThan(tokensBefore);
+    });
+
+    it('the certificate of another app → AuthError from the login endpoint', async () => {
+      const conn = connFor(em, { clientId, auth: { type: 'certificate', certificate: readFileSync(at('other.p12')).toString('base64') } });
+      const err = await probe(conn).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AuthError);
+      expect((err as AuthError).message).toMatch(/^certificate rejected for app /);
+    });
   });
 
   it('a certificate the app does not know → AuthError saying so', async () => {

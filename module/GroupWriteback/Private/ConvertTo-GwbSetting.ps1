@@ -31,6 +31,10 @@ function ConvertTo-GwbSetting {
         $s['tenant.auth.type'] = 'certificate'
         $s['tenant.auth.certificatePath'] = Resolve-GwbPath -Path $b.CertificatePath
     }
+    if (& $has 'CertificateThumbprint') {
+        $s['tenant.auth.type'] = 'certificate'
+        $s['tenant.auth.certificateThumbprint'] = [string]$b.CertificateThumbprint
+    }
     if (& $has 'SendCertificateChain') { $s['tenant.auth.sendCertificateChain'] = [bool]$b.SendCertificateChain }
     if ((& $has 'ManagedIdentity') -and $b.ManagedIdentity) { $s['tenant.auth.type'] = 'managedIdentity' }
     if (& $has 'Server') { $s['directory.urls'] = @($b.Server) }

@@ -2,12 +2,14 @@ function Get-GwbSecret {
     <#
     .SYNOPSIS
     Collects the secrets a cmdlet was given into the hand-over map of the bridge (keys 'directory.password',
-    'tenant.clientSecret', 'tenant.certificatePassword'). Values stay SecureString/PSCredential here; Invoke-GwbCore
-    turns them into text only inside the request line written to the core's stdin.
+    'tenant.clientSecret', 'tenant.certificatePassword', 'tenant.certificate'). Values stay SecureString/PSCredential
+    here; Invoke-GwbCore turns them into text only inside the request line written to the core's stdin.
 
     .DESCRIPTION
     -CertificateThumbprint reads the certificate from the Windows certificate store (CurrentUser\My, then
-    LocalMachine\My). Elsewhere it fails with a clear error: export the certificate as a PFX and configure its path.
+    LocalMachine\My) and hands it over as 'tenant.certificate' (base64 PKCS#12 without password); the core checks it
+    against tenant.auth.certificateThumbprint when the configuration names one. Elsewhere it fails with a clear
+    error: export the certificate as a PFX and configure its path.
     #>
     [CmdletBinding()]
     [OutputType([hashtable])]
@@ -26,7 +28,8 @@ function Get-GwbSecret {
         $secrets['tenant.certificatePassword'] = $BoundParameters['CertificatePassword']
     }
     if ($BoundParameters.ContainsKey('CertificateThumbprint') -and $BoundParameters['CertificateThumbprint']) {
-        $thumbprint = ([string]$BoundParameters['CertificateThumbprint']) -replace '\s', ''
+        # As copied from certmgr: spaces, colons and an invisible left-to-right mark around the hex digits.
+        $thumbprint = ([string]$BoundParameters['CertificateThumbprint']) -replace '[\s:\u200E\u200F]', ''
         if (-not $IsWindows) {
             $ex = [System.PlatformNotSupportedException]::new("-CertificateThumbprint reads the Windows certificate store, which does not exist on this platform.")
             $record = [System.Management.Automation.ErrorRecord]::new($ex, 'GroupWriteback.CertificateStoreUnavailable', [System.Management.Automation.ErrorCategory]::NotImplemented, $thumbprint)

@@ -4,9 +4,9 @@ function Get-GroupWritebackScope {
     Lists the cloud groups in provisioning scope — and, with -IncludeExcluded, every other group with the reason it is out.
 
     .DESCRIPTION
-    Reads the groups from Microsoft Graph and evaluates the configured scope for each: the base rule (security-
-    enabled, not mail-enabled, not synced from on-premises AD, not a Microsoft 365 group), then the selected groups
-    or the attribute filters. Each group is a GroupWriteback.ScopeEntry with GroupId, DisplayName, InScope and
+    Reads the groups from Microsoft Graph (only the tenant's sign-in secret is needed, not the directory
+    password) and evaluates the configured scope for each: the base rule (security-enabled, not mail-enabled, not
+    synced from on-premises AD, not a Microsoft 365 group), then the selected groups or the attribute filters. Each group is a GroupWriteback.ScopeEntry with GroupId, DisplayName, InScope and
     Reason; the output pipes into Remove-GroupWritebackScope and Invoke-GroupProvisioningOnDemand.
 
     .PARAMETER IncludeExcluded
@@ -16,7 +16,7 @@ function Get-GroupWritebackScope {
     The configuration file. Default: $env:GROUPWRITEBACK_CONFIG, else <per-user config folder>/GroupWriteback/groupwriteback.json.
 
     .PARAMETER Credential
-    The directory account's credential (its password is used; the account is directory.bindDn). Accepts pipeline input, e.g. from Get-AutomationPSCredential.
+    Not needed: the scope is read from Microsoft Graph only, so no directory password is asked for. Accepted (also from the pipeline, e.g. Get-AutomationPSCredential) so scripts can pass the same parameters to every cmdlet.
 
     .PARAMETER ClientSecret
     The app registration's client secret, as a SecureString.

@@ -25,6 +25,9 @@ function New-GroupWritebackConfiguration {
     .PARAMETER CertificatePath
     Sign in with a certificate: a PFX or PEM file (certificate + private key). Its password is passed at run time with -CertificatePassword.
 
+    .PARAMETER CertificateThumbprint
+    (Windows) Sign in with a certificate from the Windows certificate store (Cert:\CurrentUser\My or Cert:\LocalMachine\My), named by its thumbprint. Only the thumbprint is written; run the commands with -CertificateThumbprint so the module reads the certificate and its private key and hands it to the engine over stdin.
+
     .PARAMETER ManagedIdentity
     Sign in with the machine's managed identity (Azure Arc-enabled server or Azure VM, e.g. an Automation hybrid worker).
 
@@ -95,6 +98,11 @@ function New-GroupWritebackConfiguration {
 
     Shows what would be written for an unattended Linux host, without writing it.
 
+    .EXAMPLE
+    New-GroupWritebackConfiguration -TenantId $tenantId -ClientId $appId -CertificateThumbprint 3B5E2C9A0F1D4E6B8A7C9D0E1F2A3B4C5D6E7F80 -Server dc1.contoso.com -BindDn 'CONTOSO\svc-gwb' -TargetContainer 'OU=Cloud Groups,DC=contoso,DC=com'
+
+    Signs in with a certificate installed in the Windows store; later commands pass -CertificateThumbprint with the same thumbprint.
+
     .OUTPUTS
     GroupWriteback.Configuration
     #>
@@ -105,10 +113,14 @@ function New-GroupWritebackConfiguration {
         [Parameter(Mandatory)][string]$TenantId,
         [Parameter(Mandatory, ParameterSetName = 'ClientSecret')]
         [Parameter(Mandatory, ParameterSetName = 'Certificate')]
+        [Parameter(Mandatory, ParameterSetName = 'CertificateStore')]
         [Parameter(ParameterSetName = 'ManagedIdentity')]
         [string]$ClientId,
         [Parameter(Mandatory, ParameterSetName = 'Certificate')][string]$CertificatePath,
-        [Parameter(ParameterSetName = 'Certificate')][switch]$SendCertificateChain,
+        [Parameter(Mandatory, ParameterSetName = 'CertificateStore')][string]$CertificateThumbprint,
+        [Parameter(ParameterSetName = 'Certificate')]
+        [Parameter(ParameterSetName = 'CertificateStore')]
+        [switch]$SendCertificateChain,
         [Parameter(Mandatory, ParameterSetName = 'ManagedIdentity')][switch]$ManagedIdentity,
         [Parameter(Mandatory)][Alias('Url')][string[]]$Server,
         [Parameter(Mandatory)][string]$TargetContainer,

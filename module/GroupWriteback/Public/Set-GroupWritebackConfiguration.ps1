@@ -6,7 +6,7 @@ function Set-GroupWritebackConfiguration {
     .DESCRIPTION
     Applies the given settings, validates the whole file against the schema and writes it atomically. Nothing is
     written when the result would be invalid. Changing the sign-in method (-AuthenticationType, -CertificatePath,
-    -ManagedIdentity) drops the settings of the previous one. A setting given as $null in -Setting is removed (its
+    -CertificateThumbprint, -ManagedIdentity) drops the settings of the previous one. A setting given as $null in -Setting is removed (its
     default applies again).
 
     .PARAMETER ConfigPath
@@ -31,7 +31,10 @@ function Set-GroupWritebackConfiguration {
     Application (client) ID of the app registration; with managed identity, the client ID of a user-assigned identity.
 
     .PARAMETER CertificatePath
-    Sign in with a certificate: a PFX or PEM file (certificate + private key). Its password is passed at run time with -CertificatePassword.
+    Sign in with a certificate: a PFX or PEM file (certificate + private key). Its password is passed at run time with -CertificatePassword. Replaces a configured certificate thumbprint.
+
+    .PARAMETER CertificateThumbprint
+    (Windows) Sign in with a certificate from the Windows certificate store, named by its thumbprint; run the commands with -CertificateThumbprint. Replaces a configured certificate file and its password reference.
 
     .PARAMETER SendCertificateChain
     Send the certificate chain (x5c) when signing in, for subject name/issuer authentication.
@@ -105,6 +108,7 @@ function Set-GroupWritebackConfiguration {
         [string]$ClientId,
         [ValidateSet('ClientSecret', 'Certificate', 'ManagedIdentity')][string]$AuthenticationType,
         [string]$CertificatePath,
+        [string]$CertificateThumbprint,
         [switch]$SendCertificateChain,
         [switch]$ManagedIdentity,
         [Alias('Url')][string[]]$Server,

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pfxToPem, PfxError } from '../../../src/graph/pfx';
+import { buildPkcs12 } from './pkcs12-builder';
 
 let dir: string;
 const openssl = (...args: string[]): void => {
@@ -48,6 +49,20 @@ describe('pfxToPem', () => {
 
   it('reads unencrypted certificate bags and an empty password', () => {
     expectSameAsSource(pfxToPem(exportPfx('plain.pfx', '', ['-certpbe', 'NONE']), ''));
+  });
+
+  it('reads a PFX exported without a password by .NET/Windows (the absent password encoded as no bytes)', () => {
+    // What the module's -CertificateThumbprint hands over: X509Certificate2.Export(Pkcs12) from the Windows store.
+    const certDer = new X509Certificate(readFileSync(join(dir, 'app.pem'))).raw;
+    const keyDer = createPrivateKey(readFileSync(join(dir, 'app.key'))).export({ type: 'pkcs8', format: 'der' });
+    const pfx = buildPkcs12(certDer, keyDer, Buffer.alloc(0));
+    writeFileSync(join(dir, 'dotnet.pfx'), pfx);
+    openssl('pkcs12', '-in', 'dotnet.pfx', '-noout', '-passin', 'pass:'); // a valid PKCS#12, by OpenSSL's reading
+    const out = pfxToPem(pfx, '');
+    expect(new X509Certificate(out.certificatePems[0]).raw.equals(certDer)).toBe(true);
+    const expectedPub = createPublicKey(readFileSync(join(dir, 'app.key'))).export({ type: 'spki', format: 'der' });
+    expect(createPublicKey(createPrivateKey(out.privateKeyPem)).export({ type: 'spki', format: 'der' }).equals(expectedPub)).toBe(true);
+    expect(() => pfxToPem(pfx, 'not-empty')).toThrow(/password is wrong/);
   });
 
   it('reports a wrong password as such', () => {
