@@ -34,22 +34,23 @@ export function isUniversal(group: AdGroup): boolean | undefined {
   return Number.isFinite(n) ? (n & 0x8) !== 0 : undefined;
 }
 
+/** No match, because of an error that concerns this group only (the cycle goes on with the others). */
+function unmatched(group: CloudGroup, code: string, message: string, hint: string, dn?: string): MatchResult {
+  const error: ErrorEntry = { kind: 'error', groupId: group.id, displayName: group.displayName, code, message, hint };
+  if (dn !== undefined) error.dn = dn;
+  return { method: 'none', actual: null, error };
+}
+
 export async function matchGroup(group: CloudGroup, lookup: MatchLookup): Promise<MatchResult> {
   const anchor = anchorOf(group.id);
   const found = await lookup.byAnchor(anchor);
   if (found.length > 1) {
-    return {
-      method: 'none',
-      actual: null,
-      error: {
-        kind: 'error',
-        groupId: group.id,
-        displayName: group.displayName,
-        code: 'DuplicateTargetEntries',
-        message: `${found.length} AD objects carry the anchor ${anchor}: ${found.map((g) => g.dn).join('; ')}`,
-        hint: 'Only one AD object may carry a given msDS-ExternalDirectoryObjectId. Delete the stray copy or clear the attribute on it; the group is retried next cycle.',
-      },
-    };
+    return unmatched(
+      group,
+      'DuplicateTargetEntries',
+      `${found.length} AD objects carry the anchor ${anchor}: ${found.map((g) => g.dn).join('; ')}`,
+      'Only one AD object may carry a given msDS-ExternalDirectoryObjectId. Delete the stray copy or clear the attribute on it; the group is retried next cycle.',
+    );
   }
   if (found.length === 1) return { method: 'anchor', actual: found[0] };
   const sid = group.onPremisesSecurityIdentifier;
@@ -57,34 +58,22 @@ export async function matchGroup(group: CloudGroup, lookup: MatchLookup): Promis
   const bySid = await lookup.bySid(sid);
   if (!bySid) return { method: 'none', actual: null };
   if (bySid.anchor && bySid.anchor.toLowerCase() !== anchor.toLowerCase()) {
-    return {
-      method: 'none',
-      actual: null,
-      error: {
-        kind: 'error',
-        groupId: group.id,
-        displayName: group.displayName,
-        dn: bySid.dn,
-        code: 'SidMatchAnchoredElsewhere',
-        message: `The AD group ${bySid.dn} has the SID ${sid} of this group but carries the anchor ${bySid.anchor}.`,
-        hint: 'Check which cloud group owns this AD group; clear msDS-ExternalDirectoryObjectId on it if the anchor is wrong.',
-      },
-    };
+    return unmatched(
+      group,
+      'SidMatchAnchoredElsewhere',
+      `The AD group ${bySid.dn} has the SID ${sid} of this group but carries the anchor ${bySid.anchor}.`,
+      'Check which cloud group owns this AD group; clear msDS-ExternalDirectoryObjectId on it if the anchor is wrong.',
+      bySid.dn,
+    );
   }
   if (isUniversal(bySid) === false) {
-    return {
-      method: 'none',
-      actual: null,
-      error: {
-        kind: 'error',
-        groupId: group.id,
-        displayName: group.displayName,
-        dn: bySid.dn,
-        code: 'GroupScopeNotUniversal',
-        message: `The AD group ${bySid.dn} (matched by SID ${sid}) is not a Universal group.`,
-        hint: 'Change the group scope to Universal in AD (Set-ADGroup -GroupScope Universal), then run the cycle again.',
-      },
-    };
+    return unmatched(
+      group,
+      'GroupScopeNotUniversal',
+      `The AD group ${bySid.dn} (matched by SID ${sid}) is not a Universal group.`,
+      'Change the group scope to Universal in AD (Set-ADGroup -GroupScope Universal), then run the cycle again.',
+      bySid.dn,
+    );
   }
   return { method: 'sid', actual: bySid };
 }
