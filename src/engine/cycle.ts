@@ -266,6 +266,20 @@ async function objectPhase(env: CycleEnv, groups: CloudGroup[], lookup: Paramete
   );
 }
 
+/**
+ * The member phase's work for provisioned groups. A group created with its members inline needs only its
+ * deferred nested groups (none: nothing left to do); every other group is reconciled in full.
+ */
+function memberWork(outcomes: ObjectOutcome[]): MemberWork[] {
+  const work: MemberWork[] = [];
+  for (const r of outcomes) {
+    const w: MemberWork = { groupId: r.groupId, displayName: r.displayName, dn: r.dn!, created: !!r.created };
+    if (!r.deferredMembers) work.push(w);
+    else if (r.deferredMembers.length) work.push({ ...w, deferred: r.deferredMembers });
+  }
+  return work;
+}
+
 async function memberPhase(env: CycleEnv, work: MemberWork[]): Promise<void> {
   let done = 0;
   await mapLimit(
@@ -379,7 +393,7 @@ async function fullCycle(env: CycleEnv, phase: Phase): Promise<PhaseResult> {
   const life = await phase('Applying deletes and scope exits', 5, () => applyLifecyclePhase(env, actions, adById));
   for (const k of keepEmptyList) await keepEmpty(env, k.id, k.dn);
 
-  const work: MemberWork[] = outcomes.filter((r) => r.ok && r.dn).map((r) => ({ groupId: r.groupId, displayName: r.displayName, dn: r.dn!, created: !!r.created }));
+  const work = memberWork(outcomes.filter((r) => r.ok && r.dn));
   await phase('Provisioning memberships', 6, () => memberPhase(env, work));
   checkAborted(env);
   return {
@@ -513,7 +527,7 @@ async function deltaCycle(env: CycleEnv, delta: DeltaRead, phase: Phase): Promis
   });
   const life = await phase('Applying deletes and scope exits', 5, () => applyLifecyclePhase(env, actions, adById));
 
-  const work: MemberWork[] = outcomes.filter((r) => r.ok && r.dn && needMembers.has(r.groupId)).map((r) => ({ groupId: r.groupId, displayName: r.displayName, dn: r.dn!, created: !!r.created }));
+  const work = memberWork(outcomes.filter((r) => r.ok && r.dn && (needMembers.has(r.groupId) || r.deferredMembers)));
   for (const p of parents) {
     const record = doc.groups[p];
     if (record?.status !== 'managed') continue;

@@ -4,9 +4,10 @@
  */
 import { GwbError } from '../core/errors';
 import type { CloudGroup } from '../model/cloud';
-import type { AttributeChanges } from '../model/directory';
+import type { AdGroup, AttributeChanges } from '../model/directory';
 import type { GroupStatus } from '../state/types';
 import type { CycleEnv } from './env';
+import { finishCreateMembers, inlineValues, missingMembers, prepareCreateMembers, type CreateMembers } from './inline-members';
 import { matchGroup, type MatchLookup, type MatchResult } from './match';
 import { planGroupObject } from './plan';
 import type { DesiredGroup, ErrorEntry, GroupObjectPlan, ModifiedProperty } from './types';
@@ -20,6 +21,13 @@ export interface ObjectOutcome {
   created?: boolean;
   /** Status the state store had before this cycle. */
   previousStatus?: GroupStatus;
+  /**
+   * Set when the create carried the members (inline-members.ts): the nested group ids still to be resolved and
+   * added by the member phase. Absent: the member phase reconciles the whole membership as usual.
+   */
+  deferredMembers?: string[];
+  /** MemberNotFound from a create with inline members: the group exists, some of those members did not. */
+  inlineError?: unknown;
 }
 
 export function errorFromEntry(e: ErrorEntry): GwbError {
@@ -59,11 +67,36 @@ export async function provisionGroupObject(env: CycleEnv, group: CloudGroup, loo
     env.refs.failed.set(id, err instanceof GwbError ? err.code : 'error');
     return base;
   }
-  return applyObject(env, group, planned, base);
+  if (!planned.plan.create || env.dryRun) return applyObject(env, group, planned, base);
+
+  // A new group: its members go into the add (see inline-members.ts for what is safe inline and why here).
+  let members: CreateMembers | undefined;
+  try {
+    members = await prepareCreateMembers(env, id);
+  } catch (err) {
+    if (env.signal.aborted) {
+      env.rec.fail(id, err, { displayName: group.displayName });
+      env.refs.failed.set(id, err instanceof GwbError ? err.code : 'error');
+      return base;
+    }
+    // Not fatal: create without members; the member phase reads and writes them (and reports a failure) as usual.
+    env.rec.sink.verbose(`Members of ${id} are written after the create (reading them first failed: ${err instanceof Error ? err.message : String(err)}).`);
+  }
+  if (!members) return applyObject(env, group, planned, base);
+  const inline = inlineValues(env, members);
+  const outcome = await applyObject(env, group, planned, base, inline);
+  if (!outcome.ok || !outcome.dn) return outcome;
+  await finishCreateMembers(env, { groupId: id, displayName: group.displayName, dn: outcome.dn }, members, inline, outcome.inlineError);
+  const { inlineError: _e, ...rest } = outcome;
+  return { ...rest, deferredMembers: members.deferred };
 }
 
-/** Apply a planned object step (or, in dry runs, report it). Failures are recorded, never thrown. */
-export async function applyObject(env: CycleEnv, group: CloudGroup, planned: PlannedObject, base: ObjectOutcome): Promise<ObjectOutcome> {
+/**
+ * Apply a planned object step (or, in dry runs, report it). Failures are recorded, never thrown.
+ * `inlineMembers`: member values the create carries in its add (at most membership.batchSize; inline-members.ts).
+ * If some of them do not exist, the group is still created and the outcome carries `inlineError`.
+ */
+export async function applyObject(env: CycleEnv, group: CloudGroup, planned: PlannedObject, base: ObjectOutcome, inlineMembers: string[] = []): Promise<ObjectOutcome> {
   const { rec, target, doc } = env;
   const id = group.id.toLowerCase();
   const previous = doc.groups[id];
@@ -85,8 +118,18 @@ export async function applyObject(env: CycleEnv, group: CloudGroup, planned: Pla
     }
 
     let objectGuid = match.actual?.objectGuid ?? '';
+    let inlineError: unknown;
     if (plan.create) {
-      const created = await target.createGroup(plan.create.dn, plan.create.attributes);
+      let created: AdGroup;
+      try {
+        created = await target.createGroup(plan.create.dn, inlineMembers.length ? { ...plan.create.attributes, member: inlineMembers } : plan.create.attributes);
+      } catch (err) {
+        // MemberNotFound: the Target created the group without the missing members (and wrote the others).
+        const found = inlineMembers.length && missingMembers(err) ? await target.findByAnchor(desired.anchor) : [];
+        if (found.length !== 1) throw err;
+        created = found[0];
+        inlineError = err;
+      }
       dn = created.dn;
       objectGuid = created.objectGuid;
       rec.record({
@@ -138,7 +181,7 @@ export async function applyObject(env: CycleEnv, group: CloudGroup, planned: Pla
     env.refs.provisioned.set(id, dn!);
     rec.ok(id);
     rec.succeeded++;
-    return { ...base, ok: true, dn: dn!, created: !!plan.create };
+    return { ...base, ok: true, dn: dn!, created: !!plan.create, ...(inlineError !== undefined ? { inlineError } : {}) };
   } catch (err) {
     rec.fail(id, err, { dn, displayName: group.displayName });
     env.refs.failed.set(id, err instanceof GwbError ? err.code : 'error');

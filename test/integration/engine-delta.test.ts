@@ -107,8 +107,9 @@ describe('delta cycle after Graph changes', () => {
 
     expect(after.get(g.untouched)!.usnChanged).toBe(before.get(g.untouched)!.usnChanged);
     // rename: modDN + modify; describe: modify; members: add + remove; soft: empty; purge: delete; leave: none;
-    // nested: create + member add; parent: member add; move: modDN.
-    expect(r.ldap.writes).toBe(11);
+    // nested: create with its member inline (one add); parent: member add; move: modDN.
+    expect(r.ldap.writes).toBe(10);
+    expect(r.ldap).toMatchObject({ adds: 1, modifies: 6, modDNs: 2, deletes: 1 });
 
     const leaveLog = await logEntries(config, { cycleId: r.summary.cycleId, groupId: g.leave });
     expect(leaveLog.map((e) => e.action)).toEqual(['release']);

@@ -365,6 +365,11 @@ export class FakeTarget implements Target {
     return [...o.members].map((g) => this.byGuid.get(g)!.dn);
   }
 
+  /**
+   * Like LdapTarget.createGroup: `member` values go into the add (counted as member values added). If one of
+   * them does not exist, the add fails as a whole, the group is re-created without members, the others are added
+   * in one modify and a MemberNotFound error names the missing ones.
+   */
   async createGroup(dn: string, attributes: AttributeChanges): Promise<AdGroup> {
     this.write('add', dn);
     this.writes.adds++;
@@ -372,9 +377,36 @@ export class FakeTarget implements Target {
     const parent = formatDn(parseDn(dn).slice(1));
     if (!this.resolveDn(parent)) throw new LdapLikeError(`Cannot add ${dn}, parent does not exist!`, 32, 'NoSuchObject');
     const attrs: Record<string, string | string[]> = { cn: parseDn(dn)[0][0].value };
-    for (const [k, v] of Object.entries(attributes)) if (v !== null) attrs[k] = v;
+    let member: string[] = [];
+    for (const [k, v] of Object.entries(attributes)) {
+      if (v === null) continue;
+      if (k.toLowerCase() === 'member') member = ([] as string[]).concat(v);
+      else attrs[k] = v;
+    }
+    const found = member.map((m) => this.resolveDn(m));
+    const missing = member.filter((_, i) => !found[i]);
+    if (missing.length) this.writes.adds++; // the retry without members
+    else this.writes.memberValuesAdded += member.length;
     const o = this.put({ kind: 'group', dn: formatDn(parseDn(dn)), objectGuid: randomUUID(), objectSid: `S-1-5-21-1-2-3-${ridCounter++}`, attributes: attrs, members: new Set() });
-    return this.toAdGroup(o);
+    if (!missing.length) {
+      for (const t of found) o.members.add(t!.objectGuid);
+      return this.toAdGroup(o);
+    }
+    const present = found.filter((t): t is FakeObject => !!t);
+    if (present.length) {
+      this.writes.modifies++;
+      for (const t of present) o.members.add(t.objectGuid);
+      this.writes.memberValuesAdded += present.length;
+    }
+    throw new GwbError(`${missing.length} member(s) of ${o.dn} could not be added because the objects do not exist`, { code: 'MemberNotFound', category: 'ObjectNotFound', target: { group: o.dn, members: missing } });
+  }
+
+  /** Delete any object behind the engine's back (e.g. a user deleted in AD). */
+  removeObject(dn: string): void {
+    const o = this.resolveDn(dn)!;
+    this.byDn.delete(this.key(o.dn));
+    this.byGuid.delete(o.objectGuid);
+    for (const other of this.byGuid.values()) other.members.delete(o.objectGuid);
   }
 
   async modifyGroup(dn: string, changes: AttributeChanges): Promise<void> {
