@@ -239,7 +239,11 @@ export async function runCycle(o: CycleOptions): Promise<CycleResult> {
 type Phase = <T>(name: string, step: number, fn: () => Promise<T>) => Promise<T>;
 
 function objectConcurrency(env: CycleEnv): number {
-  return Math.max(1, Math.min(env.config.directory.connections, 4));
+  // Workers wait on Graph as much as on LDAP (a create first reads its members), so run twice as many workers as
+  // LDAP connections: the pool bounds directory concurrency, this bounds Graph concurrency and memory (8 groups).
+  // One connection means one group at a time, strictly in order (for a DC that must not be loaded).
+  const connections = env.config.directory.connections;
+  return connections <= 1 ? 1 : Math.min(connections * 2, 8);
 }
 
 function reportProgress(env: CycleEnv, activity: string, done: number, total: number): void {
