@@ -1,4 +1,5 @@
 // npm run bench -- --groups G --links L [--users U] [--no-floor]
+// npm run bench:lab [-- --runs N]          (--script bench/lab-start.ts: how fast the lab starts)
 // Builds the bundle (the bench measures the real `gwb run` process), then runs bench/run.ts under tsx with
 // NODE_EXTRA_CA_CERTS pointing at the lab CA (the core trusts the Graph emulator through it).
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,10 @@ const b = spawnSync(process.execPath, [join(root, 'build/build.mjs')], { cwd: ro
 if (b.status !== 0) process.exit(b.status ?? 1);
 const { ensureLabCa } = await tsImport(pathToFileURL(join(root, 'test/lab/lab-pki.ts')).href, import.meta.url);
 const caFile = await ensureLabCa(join(root, '.lab/pki'));
-const r = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench/run.ts'), ...process.argv.slice(2)], {
+const argv = process.argv.slice(2);
+const at = argv.indexOf('--script');
+const script = at >= 0 ? argv.splice(at, 2)[1] : 'bench/run.ts';
+const r = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, script), ...argv], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },

@@ -22,8 +22,13 @@ $c.Run.Path = @(${paths.map((p) => `'${p.replace(/'/g, "''")}'`).join(',')})
 $c.Run.PassThru = $true
 $c.Output.Verbosity = if ($env:PESTER_VERBOSITY) { $env:PESTER_VERBOSITY } else { 'Normal' }
 $r = Invoke-Pester -Configuration $c
-@{ passed = $r.PassedCount; failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount; skipped = $r.SkippedCount } |
-  ConvertTo-Json -Compress | Set-Content -LiteralPath '${resultFile.replace(/'/g, "''")}'
+$failures = @(
+  foreach ($t in $r.Failed) { @{ name = "$([System.IO.Path]::GetFileName($t.ScriptBlock.File)) > $($t.ExpandedPath)"; message = "$($t.ErrorRecord | Select-Object -First 1)" } }
+  foreach ($b in $r.FailedBlocks) { @{ name = "$([System.IO.Path]::GetFileName($b.ScriptBlock.File)) > $($b.ExpandedPath) (block)"; message = "$($b.ErrorRecord | Select-Object -First 1)" } }
+  foreach ($k in $r.FailedContainers) { @{ name = "$($k.Item) (container)"; message = "$($k.ErrorRecord | Select-Object -First 1)" } }
+)
+@{ passed = $r.PassedCount; failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount; skipped = $r.SkippedCount; failures = $failures } |
+  ConvertTo-Json -Compress -Depth 4 | Set-Content -LiteralPath '${resultFile.replace(/'/g, "''")}'
 `;
 const run = spawnSync(pwsh, ['-NoProfile', '-NonInteractive', '-Command', script], { cwd: root, stdio: 'inherit' });
 let counts = { passed: 0, failed: 1, skipped: 0 };

@@ -1,11 +1,12 @@
 // The one test command (npm test): builds the core, runs vitest (unit + integration against the lab) and the
 // Pester suites, prints each runner's summary and a combined closing line "total: N passed, N failed".
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const firstLine = (m) => String(m ?? '').split('\n').find((l) => l.trim()) ?? '';
 const run = (cmd, args, env = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
 
 const build = run('node', [join(root, 'build/build.mjs')]);
@@ -19,11 +20,20 @@ const vitest = existsSync(vitestLauncher)
   ? run('node', [vitestLauncher, ...vitestArgs])
   : run('node', [join(root, 'node_modules/vitest/vitest.mjs'), ...vitestArgs]);
 let v = { passed: 0, failed: 0, skipped: 0 };
+/** Names of what failed, printed again at the very end so a CI log shows them without scrolling. */
+const failures = [];
 try {
   const j = JSON.parse(readFileSync(vitestJson, 'utf8'));
   v = { passed: j.numPassedTests, failed: j.numFailedTests + (j.numRuntimeErrorTestSuites ?? 0), skipped: j.numPendingTests + (j.numTodoTests ?? 0) };
+  for (const file of j.testResults ?? []) {
+    const rel = relative(root, file.name);
+    const failed = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
+    for (const a of failed) failures.push(`vitest  ${rel} > ${a.fullName}\n          ${firstLine(a.failureMessages?.[0])}`);
+    if (file.status === 'failed' && failed.length === 0) failures.push(`vitest  ${rel} (suite failed to run)\n          ${firstLine(file.message)}`);
+  }
 } catch {
   v.failed = 1;
+  failures.push(`vitest  no result file (${vitestJson}): vitest did not finish`);
 }
 if (vitest.status !== 0 && v.failed === 0) v.failed = 1;
 console.log(`vitest: ${v.passed} passed, ${v.failed} failed, ${v.skipped} skipped`);
@@ -33,9 +43,17 @@ let p = { passed: 0, failed: pester.status === 0 ? 0 : 1, skipped: 0 };
 try {
   p = JSON.parse(readFileSync(join(root, '.lab', 'pester-result.json'), 'utf8'));
   if (pester.status !== 0 && p.failed === 0) p.failed = 1;
-} catch {}
+  for (const f of p.failures ?? []) failures.push(`pester  ${f.name}\n          ${firstLine(f.message)}`);
+} catch {
+  failures.push('pester  no result file: Pester did not finish');
+}
 
 const passed = v.passed + p.passed;
 const failed = v.failed + p.failed;
+if (failures.length) {
+  const text = `\nFAILED (${failures.length}):\n${failures.map((f) => `  ${f}`).join('\n')}\n`;
+  console.log(text);
+  writeFileSync(join(root, '.lab', 'test-failures.txt'), text);
+}
 console.log(`\ntotal: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || vitest.status !== 0 || pester.status !== 0 ? 1 : 0);

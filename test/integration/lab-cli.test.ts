@@ -16,17 +16,16 @@ import { ensureGolden } from '../lab/samba/golden';
 
 const instanceDir = mkdtempSync(join(tmpdir(), 'gwb-lab-cli-'));
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
-  const t0 = Date.now();
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(cmd, args, { cwd: REPO_ROOT, env: { ...process.env, GWB_LAB_INSTANCE_DIR: instanceDir, ...env }, timeout: 120_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr, ms: Date.now() - t0 }));
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
   });
 }
 const lab = (...args: string[]) => run(process.execPath, [join(REPO_ROOT, 'build/lab.mjs'), ...args]);
 
 describe('npm run lab -- up | status | down', () => {
-  let up: { code: number; stdout: string; stderr: string; ms: number };
+  let up: { code: number; stdout: string; stderr: string };
   let out: any;
 
   beforeAll(async () => {
@@ -40,10 +39,10 @@ describe('npm run lab -- up | status | down', () => {
     rmSync(instanceDir, { recursive: true, force: true });
   });
 
-  it('up --json starts the lab from the golden copy in under 5 s and prints one JSON object', () => {
+  // How fast `up` is belongs to npm run bench:lab (bench/RESULTS.md), not to a test.
+  it('up --json starts the lab from the golden copy and prints one JSON object', () => {
     expect(up.stderr).toMatch(/ready in \d+ ms/);
     expect(up.code).toBe(0);
-    expect(up.ms).toBeLessThan(5_000);
     expect(up.stdout.trim().split('\n')).toHaveLength(1);
     expect(out).toMatchObject({
       configPath: join(instanceDir, 'config.json'),

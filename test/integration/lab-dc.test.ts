@@ -71,8 +71,8 @@ describe('lab Samba AD DC', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('starts from the golden copy in well under 5 s, on its own loopback address', async () => {
-    expect(dc.timings.golden + dc.timings.clone + dc.timings.ready).toBeLessThan(5_000);
+  // How fast it starts is a benchmark (npm run bench:lab, bench/RESULTS.md), not a test: a loaded machine is slower.
+  it('starts from the golden copy on its own loopback address', async () => {
     expect(dc.ip).toMatch(/^127\.0\.0\.(\d+)$/);
     expect(Number(dc.ip.split('.')[3])).toBeGreaterThanOrEqual(2);
     expect(dc.url).toBe(`ldaps://${dc.ip}:636`);
