@@ -2,6 +2,7 @@
 import type { AppRegistry } from './auth/apps';
 import type { DeltaEngine } from './delta/engine';
 import type { FaultController } from './faults';
+import type { EntitlementStore } from './governance/entitlement-store';
 import type { TenantStore } from './store';
 
 export interface EmulatorContext {
@@ -9,5 +10,7 @@ export interface EmulatorContext {
   delta: DeltaEngine;
   faults: FaultController;
   apps: AppRegistry;
+  /** identityGovernance/entitlementManagement. */
+  governance: EntitlementStore;
   tenantId: string;
 }

@@ -12,10 +12,12 @@ import { emulatorCert } from './cert';
 import type { EmulatorContext } from './context';
 import { DeltaEngine } from './delta/engine';
 import { FaultController } from './faults';
+import { EntitlementStore, type EntitlementOptions } from './governance/entitlement-store';
 import { newId } from './ids';
 import { ManagedIdentityEndpoint, type ManagedIdentityOptions } from './managed-identity';
 import { deltaRoutes } from './routes/delta';
 import { directoryRoutes } from './routes/directory';
+import { entitlementRoutes } from './routes/entitlement';
 import { groupRoutes } from './routes/groups';
 import { memberRoutes } from './routes/members';
 import { userRoutes } from './routes/users';
@@ -52,6 +54,8 @@ export interface GraphEmulatorOptions {
   tenant?: TenantFile;
   /** Also serve the Azure Arc managed-identity endpoint (plain HTTP on loopback, its own port). */
   managedIdentity?: ManagedIdentityOptions | boolean;
+  /** Entitlement management: delivery delay of assignment requests, expiry sweep interval. */
+  governance?: EntitlementOptions;
 }
 
 export interface GraphEmulator {
@@ -73,6 +77,8 @@ export interface GraphEmulator {
   apps: AppRegistry;
   stats: RequestStats;
   delta: DeltaEngine;
+  /** identityGovernance/entitlementManagement (catalogs, access packages, assignments). */
+  governance: EntitlementStore;
   tokens: TokenService;
   /** Arc managed identity endpoint, when enabled. */
   managedIdentity?: ManagedIdentityEndpoint;
@@ -110,8 +116,9 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
   const stats = new RequestStats();
   const limiter = new ResourceUnitLimiter(() => faults.resourceUnits, () => store.userCount);
   faults.attachLimiter(limiter);
-  const ctx: EmulatorContext = { store, delta, faults, apps, tenantId };
-  const router = new Router().addAll([...deltaRoutes(), ...groupRoutes(), ...memberRoutes(), ...userRoutes(), ...directoryRoutes()]);
+  const governance = new EntitlementStore(store, opts.governance);
+  const ctx: EmulatorContext = { store, delta, faults, apps, tenantId, governance };
+  const router = new Router().addAll([...deltaRoutes(), ...groupRoutes(), ...memberRoutes(), ...userRoutes(), ...directoryRoutes(), ...entitlementRoutes()]);
   if (opts.tenant) store.loadTenant(opts.tenant);
 
   let origin = '';
@@ -155,11 +162,13 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
     apps,
     stats,
     delta,
+    governance,
     tokens,
     managedIdentity: mi,
     registerApp: (input) => apps.register(input),
     info,
     async stop() {
+      governance.stop();
       await mi?.stop();
       await new Promise<void>((ok) => {
         server.close(() => ok());

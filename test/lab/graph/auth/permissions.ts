@@ -4,7 +4,7 @@ import type { AuthContext } from '../http-types';
 import type { ObjectKind } from '../types';
 
 export type Permission = 'groups.read' | 'groups.write' | 'members.read' | 'members.write' | 'users.read' | 'users.write'
-  | 'directory.read';
+  | 'directory.read' | 'entitlement.read' | 'entitlement.write';
 
 const GRANTS: Record<Permission, string[]> = {
   'groups.read': ['Group.Read.All', 'Group.ReadWrite.All', 'GroupMember.Read.All', 'GroupMember.ReadWrite.All',
@@ -16,6 +16,8 @@ const GRANTS: Record<Permission, string[]> = {
   'users.read': ['User.Read.All', 'User.ReadWrite.All', 'User.ReadBasic.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'users.write': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'directory.read': ['Directory.Read.All', 'Directory.ReadWrite.All'],
+  'entitlement.read': ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'],
+  'entitlement.write': ['EntitlementManagement.ReadWrite.All'],
 };
 
 export function allows(auth: AuthContext, perm: Permission): boolean {
