@@ -132,6 +132,21 @@ describe('authentication', () => {
     const res = await fetch(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3599 });
+
+    // MSAL.NET writes nbf/exp as JSON strings ("1733212345"); Entra accepts that, and so must the emulator.
+    const assert = async (claims: Record<string, unknown>) => {
+      const body = `${b64({ alg: 'RS256', typ: 'JWT', x5t })}.${b64({ aud: endpoint, iss: app.clientId, sub: app.clientId, jti: randomUUID(), ...claims })}`;
+      const jwt = `${body}.${sign('sha256', Buffer.from(body), createPrivateKey(readFileSync(good.bundle))).toString('base64url')}`;
+      const r = await fetch(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: app.clientId, scope: GRAPH_SCOPE, grant_type: 'client_credentials',
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: jwt }) });
+      return { status: r.status, body: await r.json() };
+    };
+    expect((await assert({ nbf: String(now), iat: String(now), exp: String(now + 600) })).status).toBe(200);
+    const expired = await assert({ nbf: String(now - 4000), exp: String(now - 3600) });
+    expect(expired).toMatchObject({ status: 401, body: { error: 'invalid_client', error_codes: [700024] } });
+    const garbage = await assert({ nbf: now, exp: 'tomorrow' });
+    expect(garbage).toMatchObject({ status: 401, body: { error: 'invalid_client', error_codes: [700024] } });
   });
 });
 
@@ -267,6 +282,15 @@ describe('members, users and users/delta', () => {
     expect(transitive.value.map((m: { id: string }) => m.id).sort()).toEqual([users[0].id, groups.Nested.id, users[1].id].sort());
     const usersOnly = await client.api(`/groups/${groups.Sales.id}/transitiveMembers/microsoft.graph.user`).select('id').get();
     expect(usersOnly.value.map((m: { id: string }) => m.id).sort()).toEqual([users[0].id, users[1].id].sort());
+    // Graph's namespace alias `graph.` (what Microsoft's SDKs send) is the same cast.
+    const aliased = await client.api(`/groups/${groups.Sales.id}/transitiveMembers/graph.user`).select('id').get();
+    expect(aliased.value.map((m: { id: string }) => m.id).sort()).toEqual([users[0].id, users[1].id].sort());
+    const nestedGroups = await client.api(`/groups/${groups.Sales.id}/members/graph.group`).select('id').get();
+    expect(nestedGroups.value.map((m: { id: string }) => m.id)).toEqual([groups.Nested.id]);
+    expect((await raw(`/v1.0/groups/${groups.Sales.id}/members/graph.user/$count`, {
+      headers: { Authorization: `Bearer ${(await secretCredential(em).getToken(GRAPH_SCOPE))!.token}`, ConsistencyLevel: 'eventual' },
+    })).body).toBe('1');
+    await expect(client.api(`/groups/${groups.Sales.id}/members/graph.nonsense`).get()).rejects.toMatchObject({ statusCode: 400 });
     await expect(client.api(`/groups/${groups['Team M365'].id}/members/microsoft.graph.group`).get())
       .rejects.toMatchObject({ statusCode: 400, code: 'Request_UnsupportedQuery' });
     await expect(client.api('/groups/00000000-0000-4000-8000-000000000002/members').get()).rejects.toMatchObject({ statusCode: 404 });
@@ -331,6 +355,69 @@ describe('more OData', () => {
     expect(found.value).toEqual([{ displayName: 'Sales' }]);
     const expanded = await client.api(`/groups/${groups.Nested.id}`).expand('members').select('id').get();
     expect(expanded.members.map((m: { id: string }) => m.id).sort()).toEqual([users[0].id].sort());
+    // The group resource page's own example: $expand=members($select=id,userPrincipalName,displayName).
+    const listed = await client.api('/groups').filter(`id eq '${groups.Sales.id}'`)
+      .expand('members($select=id,userPrincipalName,displayName)').select('id,displayName').get();
+    expect(listed.value[0].members).toEqual(expect.arrayContaining([
+      { '@odata.type': '#microsoft.graph.user', id: users[0].id, userPrincipalName: 'alice@contoso.com', displayName: 'Alice' },
+      { '@odata.type': '#microsoft.graph.group', id: groups.Nested.id, displayName: 'Nested' },
+    ]));
+    await expect(client.api(`/groups/${groups.Sales.id}`).expand('members($select=nope)').get())
+      .rejects.toMatchObject({ statusCode: 400, code: 'Request_BadRequest' });
+    await expect(client.api(`/groups/${groups.Sales.id}`).expand('members($top=1)').get())
+      .rejects.toMatchObject({ statusCode: 400 });
+    await expect(client.api(`/groups/${groups.Sales.id}`).expand('owners').get()).rejects.toMatchObject({ statusCode: 400 });
+  });
+
+  it('lists deleted groups through the graph.group alias cast', async () => {
+    const doomed = await client.api('/groups').post({ displayName: 'Doomed', mailEnabled: false, securityEnabled: true, mailNickname: 'doomed' });
+    await client.api(`/groups/${doomed.id}`).delete();
+    const deleted = await client.api('/directory/deletedItems/graph.group').select('id,displayName').get();
+    expect(deleted.value).toEqual(expect.arrayContaining([{ '@odata.type': '#microsoft.graph.group', id: doomed.id, displayName: 'Doomed' }]));
+    await client.api(`/directory/deletedItems/${doomed.id}`).delete();
+  });
+});
+
+describe('dynamic groups through the Graph API', () => {
+  it('evaluates membershipRule, re-evaluates on PATCH, freezes when Paused, reports members@delta, refuses manual writes', async () => {
+    const dyn = await client.api('/groups').post({
+      displayName: 'Dyn Engineering', mailEnabled: false, securityEnabled: true, mailNickname: 'dyn-eng',
+      groupTypes: ['DynamicMembership'], membershipRule: '(user.department -eq "Engineering") -or (user.jobTitle -startsWith "Eng")',
+      membershipRuleProcessingState: 'On',
+    });
+    const memberIds = async () => (await client.api(`/groups/${dyn.id}/members`).select('id').get()).value.map((m: { id: string }) => m.id).sort();
+    expect(await memberIds()).toEqual([]);
+    const start = await collectAll(client, `/groups/delta?$filter=id eq '${dyn.id}'&$select=displayName,members`);
+
+    await client.api(`/users/${users[2].id}`).patch({ department: 'engineering' });
+    expect(await memberIds()).toEqual([users[2].id]);
+    const round1 = foldDelta((await collectAll(client, start.deltaLink!)).items);
+    expect(round1.get(dyn.id)!.members).toEqual([{ '@odata.type': '#microsoft.graph.user', id: users[2].id }]);
+
+    await client.api(`/users/${users[2].id}`).patch({ department: 'Finance' });
+    const round2 = foldDelta((await collectAll(client, start.deltaLink!)).items);
+    expect(round2.get(dyn.id)!.members).toEqual([{ '@odata.type': '#microsoft.graph.user', id: users[2].id, '@removed': { reason: 'deleted' } }]);
+
+    await client.api(`/groups/${dyn.id}`).patch({ membershipRuleProcessingState: 'Paused' });
+    await client.api(`/users/${users[2].id}`).patch({ jobTitle: 'Engineer' });
+    expect(await memberIds()).toEqual([]);
+    await client.api(`/groups/${dyn.id}`).patch({ membershipRuleProcessingState: 'On' });
+    expect(await memberIds()).toEqual([users[2].id]);
+
+    const ref = { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${users[0].id}` };
+    await expect(client.api(`/groups/${dyn.id}/members/$ref`).post(ref))
+      .rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(/cannot be managed manually/) });
+    await expect(client.api(`/groups/${dyn.id}/members/${users[2].id}/$ref`).delete())
+      .rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(/cannot be managed manually/) });
+    await expect(client.api(`/groups/${dyn.id}`).patch({ membershipRule: 'device.deviceOSType -eq "Windows"' }))
+      .rejects.toMatchObject({ statusCode: 400, code: 'Request_BadRequest', message: expect.stringMatching(/^Dynamic membership rule validation error: .*device/) });
+    await expect(client.api(`/groups/${dyn.id}`).patch({ membershipRuleProcessingState: 'Sometimes' }))
+      .rejects.toMatchObject({ statusCode: 400 });
+    await expect(client.api('/groups').post({ displayName: 'Dyn bad', mailEnabled: false, securityEnabled: true, mailNickname: 'dyn-bad',
+      groupTypes: ['DynamicMembership'], membershipRule: 'user.memberof -any (group.objectId -in ["x"])' }))
+      .rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(/memberOf/) });
+    await client.api(`/groups/${dyn.id}`).delete();
+    await client.api(`/users/${users[2].id}`).patch({ jobTitle: null, department: null });
   });
 });
 

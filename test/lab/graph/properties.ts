@@ -112,7 +112,7 @@ export function isReadOnlyProperty(kind: ObjectKind, name: string): boolean {
     ? ['id', 'createdDateTime', 'deletedDateTime', 'securityIdentifier', 'onPremisesSecurityIdentifier',
       'onPremisesSyncEnabled', 'onPremisesSamAccountName', 'onPremisesDomainName', 'onPremisesNetBiosName',
       'onPremisesLastSyncDateTime', 'onPremisesProvisioningErrors', 'renewedDateTime', 'mail', 'proxyAddresses',
-      'expirationDateTime', 'membershipRuleProcessingState', 'isManagementRestricted']
+      'expirationDateTime', 'isManagementRestricted']
     : ['id', 'createdDateTime', 'deletedDateTime', 'securityIdentifier', 'onPremisesSecurityIdentifier',
       'onPremisesSyncEnabled', 'onPremisesSamAccountName', 'onPremisesDomainName', 'onPremisesDistinguishedName',
       'onPremisesUserPrincipalName', 'onPremisesLastSyncDateTime', 'onPremisesProvisioningErrors', 'proxyAddresses',

@@ -1,6 +1,7 @@
 /**
  * Route table for the Graph namespace. Patterns are path templates: literal segments match case-insensitively,
- * `{name}` captures a segment, `{cast}` captures an OData cast (`microsoft.graph.user`).
+ * `{name}` captures a segment, `{cast}` captures an OData cast: `microsoft.graph.user` or its `graph.user` alias (Graph's
+ * namespace alias, which Microsoft's SDKs send).
  */
 import type { Permission } from './auth/permissions';
 import type { GraphRequest, GraphResponse } from './http-types';
@@ -53,6 +54,8 @@ export class Router {
   }
 }
 
+const CAST = /^(?:microsoft\.)?graph\.(\w+)$/i;
+
 function matchSegs(pattern: string[], segs: string[]): Params | undefined {
   if (pattern.length !== segs.length) return undefined;
   const params: Params = {};
@@ -60,10 +63,11 @@ function matchSegs(pattern: string[], segs: string[]): Params | undefined {
     const p = pattern[i];
     const s = segs[i];
     if (p === '{cast}') {
-      if (!/^microsoft\.graph\.\w+$/i.test(s)) return undefined;
-      params.cast = s.slice('microsoft.graph.'.length);
+      const cast = CAST.exec(s);
+      if (!cast) return undefined;
+      params.cast = cast[1];
     } else if (p.startsWith('{')) {
-      if (s.startsWith('$') || /^microsoft\.graph\./i.test(s)) return undefined;
+      if (s.startsWith('$') || CAST.test(s)) return undefined;
       params[p.slice(1, -1)] = s;
     } else if (p.toLowerCase() !== s.toLowerCase()) {
       return undefined;

@@ -1,9 +1,15 @@
 /**
  * The tenant: users, groups, direct memberships and deleted items, with every change recorded in the ChangeLog
  * so delta rounds report exactly what happened. Used by the Graph routes and directly by tests (in-process).
+ *
+ * Dynamic groups (`groupTypes` has DynamicMembership) get their members from `membershipRule`, evaluated against
+ * the users whenever a user is created, changed or restored and whenever the rule or its processing state changes;
+ * `membershipRuleProcessingState: "Paused"` freezes the membership. Evaluated changes are ordinary member links,
+ * so groups delta reports them in `members@delta`. Manual member writes to a dynamic group are refused.
  */
 import { ChangeLog } from './changelog';
 import { makeGroup, makeUser } from './defaults';
+import { evaluateRule, parseMembershipRule, type RuleNode } from './dynamic/membership-rule';
 import { GraphHttpError, badRequest, notFound } from './errors';
 import { graphNow, isGuid, newId } from './ids';
 import { loadTenantInto, type LoadResult } from './tenant-loader';
@@ -43,6 +49,7 @@ export class TenantStore {
   private memberOfIndex = new Map<string, Set<string>>();
   private deleted = new Map<string, DeletedItem>();
   private purged = new Map<string, ObjectKind>();
+  private parsedRules = new Map<string, RuleNode>();
 
   constructor(readonly domain = 'contoso.onmicrosoft.com') {}
 
@@ -158,22 +165,27 @@ export class TenantStore {
     this.users.set(id, user);
     this.upnIndex.set(upn, id);
     this.log.record({ kind: 'user', id, op: 'create' });
+    this.evaluateUserRules(user);
     return user;
   }
 
   addGroup(input: Partial<GraphGroup>): GraphGroup {
     const id = this.freshId(input.id);
     const group = makeGroup({ ...input, id }, this.domain);
+    if (isDynamic(group)) this.ruleOf(group);
     this.groups.set(id, group);
     this.members.set(id, new Map());
     this.log.record({ kind: 'group', id, op: 'create' });
+    this.evaluateGroupRule(group);
     return group;
   }
 
   updateGroup(id: string, patch: Partial<GraphGroup>): GraphGroup {
     const group = this.getGroup(id);
     if (!group) throw notFound(id);
-    this.applyPatch('group', group, patch);
+    if (isDynamic(group) && typeof patch.membershipRule === 'string') this.parseRule(patch.membershipRule);
+    const changed = this.applyPatch('group', group, patch);
+    if (changed.includes('membershipRule') || changed.includes('membershipRuleProcessingState')) this.evaluateGroupRule(group);
     return group;
   }
 
@@ -186,7 +198,7 @@ export class TenantStore {
       this.upnIndex.delete(user.userPrincipalName.toLowerCase());
       this.upnIndex.set(upn, user.id);
     }
-    this.applyPatch('user', user, patch);
+    if (this.applyPatch('user', user, patch).length) this.evaluateUserRules(user);
     return user;
   }
 
@@ -195,7 +207,7 @@ export class TenantStore {
     if (!group) throw notFound(groupId);
     const member = this.getObject(memberId);
     if (!member) throw notFound(memberId);
-    if (group.groupTypes.includes('DynamicMembership')) {
+    if (isDynamic(group)) {
       throw badRequest('Insufficient privileges to complete the operation. Members of a dynamic group cannot be managed manually.');
     }
     const map = this.members.get(group.id)!;
@@ -216,6 +228,9 @@ export class TenantStore {
   removeMember(groupId: string, memberId: string): void {
     const group = this.getGroup(groupId);
     if (!group) throw notFound(groupId);
+    if (isDynamic(group)) {
+      throw badRequest('Insufficient privileges to complete the operation. Members of a dynamic group cannot be managed manually.');
+    }
     const map = this.members.get(group.id)!;
     const key = memberId.toLowerCase();
     if (!map.has(key)) throw notFound(memberId);
@@ -268,6 +283,8 @@ export class TenantStore {
       }
     }
     for (const g of item.memberOf) if (this.groups.has(g)) this.link(g, obj.id, kind);
+    if (kind === 'user') this.evaluateUserRules(obj as GraphUser);
+    else this.evaluateGroupRule(obj as GraphGroup);
     return obj;
   }
 
@@ -281,6 +298,39 @@ export class TenantStore {
     for (const d of this.deleted.values()) d.members?.delete(key);
     this.purged.set(key, item.kind);
     this.log.record({ kind: item.kind, id: key, op: 'hardDelete' });
+  }
+
+  /**
+   * Seeding only (tenant files): give a dynamic group the members the service had evaluated. With its rule being
+   * processed (`On`) they must be exactly what the rule selects; with processing `Paused` they are the frozen
+   * membership. The Graph write API keeps refusing manual member writes to dynamic groups.
+   */
+  seedDynamicMembers(groupId: string, memberIds: string[]): number {
+    const group = this.getGroup(groupId);
+    if (!group) throw notFound(groupId);
+    if (!isDynamic(group)) throw badRequest(`Group '${group.displayName}' is not a dynamic group.`);
+    const listed = new Set<string>();
+    for (const raw of memberIds) {
+      const m = this.getObject(raw);
+      if (!m) throw notFound(raw);
+      if (m.kind !== 'user') throw badRequest(`Dynamic group '${group.displayName}' can only have users as members (rule: ${group.membershipRule}).`);
+      listed.add(m.obj.id);
+    }
+    if (group.membershipRuleProcessingState === 'On') {
+      const current = new Set(this.members.get(group.id)!.keys());
+      const extra = [...listed].filter((id) => !current.has(id)).map((id) => this.users.get(id)!.userPrincipalName);
+      const missing = [...current].filter((id) => !listed.has(id)).map((id) => this.users.get(id)?.userPrincipalName ?? id);
+      if (extra.length || missing.length) {
+        throw badRequest(`Tenant file: the members listed for dynamic group '${group.displayName}' differ from what its rule ` +
+          `${JSON.stringify(group.membershipRule)} selects (listed but not selected: ${extra.join(', ') || 'none'}; selected but ` +
+          `not listed: ${missing.join(', ') || 'none'}). List the evaluated members, or set membershipRuleProcessingState "Paused" ` +
+          'to seed a frozen membership.');
+      }
+      return 0;
+    }
+    let added = 0;
+    for (const id of listed) if (!this.isMember(group.id, id)) { this.link(group.id, id, 'user'); added++; }
+    return added;
   }
 
   /** Load a tenant file (additive; `replace` clears first). Returns the created/updated objects. */
@@ -298,6 +348,7 @@ export class TenantStore {
     this.memberOfIndex.clear();
     this.deleted.clear();
     this.purged.clear();
+    this.parsedRules.clear();
     this.epoch++;
   }
 
@@ -317,7 +368,7 @@ export class TenantStore {
     return key;
   }
 
-  private applyPatch(kind: ObjectKind, obj: DirectoryObject, patch: Record<string, unknown>): void {
+  private applyPatch(kind: ObjectKind, obj: DirectoryObject, patch: Record<string, unknown>): string[] {
     const changed: string[] = [];
     for (const [k, v] of Object.entries(patch)) {
       if (v === undefined || k === 'id' || k.includes('@') || k === 'members' || k === 'passwordProfile') continue;
@@ -326,6 +377,45 @@ export class TenantStore {
       changed.push(k);
     }
     if (changed.length) this.log.record({ kind, id: obj.id, op: 'update', props: changed });
+    return changed;
+  }
+
+  private parseRule(rule: string): RuleNode {
+    let node = this.parsedRules.get(rule);
+    if (!node) this.parsedRules.set(rule, (node = parseMembershipRule(rule)));
+    return node;
+  }
+
+  private ruleOf(group: GraphGroup): RuleNode {
+    if (typeof group.membershipRule !== 'string') {
+      throw badRequest("Invalid value specified for property 'membershipRule' of resource 'Group'.");
+    }
+    return this.parseRule(group.membershipRule);
+  }
+
+  /** Re-evaluate one dynamic group against every user (rule or processing state changed, group created/restored). */
+  private evaluateGroupRule(group: GraphGroup): void {
+    if (!isDynamic(group) || group.membershipRuleProcessingState !== 'On') return;
+    const rule = this.ruleOf(group);
+    const map = this.members.get(group.id)!;
+    for (const [id, kind] of [...map]) {
+      const user = kind === 'user' ? this.users.get(id) : undefined;
+      if (!user || !evaluateRule(rule, user)) this.unlink(group.id, id, kind);
+    }
+    for (const user of this.users.values()) {
+      if (!map.has(user.id) && evaluateRule(rule, user)) this.link(group.id, user.id, 'user');
+    }
+  }
+
+  /** Re-evaluate every processed dynamic group for one user (user created, changed or restored). */
+  private evaluateUserRules(user: GraphUser): void {
+    for (const group of this.groups.values()) {
+      if (!isDynamic(group) || group.membershipRuleProcessingState !== 'On') continue;
+      const wanted = evaluateRule(this.ruleOf(group), user);
+      const has = this.members.get(group.id)!.has(user.id);
+      if (wanted && !has) this.link(group.id, user.id, 'user');
+      else if (!wanted && has) this.unlink(group.id, user.id, 'user');
+    }
   }
 
   private link(groupId: string, memberId: string, kind: ObjectKind): void {
@@ -341,4 +431,8 @@ export class TenantStore {
     this.memberOfIndex.get(memberId)?.delete(groupId);
     this.log.record({ kind: 'group', id: groupId, op: 'memberRemove', memberId, memberKind: kind });
   }
+}
+
+function isDynamic(group: GraphGroup): boolean {
+  return group.groupTypes.includes('DynamicMembership');
 }

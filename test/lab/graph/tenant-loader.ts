@@ -3,7 +3,9 @@
  * (generated); an entry whose id (or, for users, userPrincipalName) already exists updates it. A user with
  * `"synced": true` (user or group) gets `onPremisesSyncEnabled: true` unless set (the lab's AD half, test/lab/
  * tenant-file.ts, creates those in AD first and fills in their onPremises* properties). A group's `"members"` lists member ids,
- * userPrincipalNames or group displayNames (groups may reference groups defined later in the file).
+ * userPrincipalNames or group displayNames (groups may reference groups defined later in the file). A dynamic group's
+ * members come from its membershipRule; its "members" list, if given, is the evaluated membership (checked against
+ * the rule) or, with membershipRuleProcessingState "Paused", the frozen one (see TenantStore.seedDynamicMembers).
  */
 import { badRequest } from './errors';
 import { isGuid } from './ids';
@@ -46,14 +48,16 @@ export function loadTenantInto(store: TenantStore, tenant: TenantFile): LoadResu
   for (const g of [...groups].reverse()) if (g.displayName) byName.set(g.displayName.toLowerCase(), g);
   let memberships = 0;
   for (const { group, refs } of pending) {
-    for (const ref of refs) {
+    const ids = refs.map((ref) => {
       const id = resolve(store, byName, ref);
       if (!id) {
         throw badRequest(`Tenant file: member ${JSON.stringify(ref)} of group '${group.displayName}' matches no object id, ` +
           'userPrincipalName or group displayName.');
       }
-      if (!store.isMember(group.id, id)) { store.addMember(group.id, id); memberships++; }
-    }
+      return id;
+    });
+    if (group.groupTypes.includes('DynamicMembership')) { memberships += store.seedDynamicMembers(group.id, ids); continue; }
+    for (const id of ids) if (!store.isMember(group.id, id)) { store.addMember(group.id, id); memberships++; }
   }
   return { users, groups, memberships };
 }

@@ -151,11 +151,23 @@ function checkAssertion(app: AppRegistration, assertion: string, endpoint: strin
   if (aud !== endpoint && !aud.startsWith(origin)) {
     return aadError(401, 'invalid_client', 700021, `Client assertion audience claim does not match Realm issuer. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`);
   }
-  if (typeof payload.exp !== 'number' || payload.exp < now - 300) {
+  const exp = numericDate(payload.exp);
+  const nbf = numericDate(payload.nbf);
+  if (exp === undefined || exp < now - 300) {
     return aadError(401, 'invalid_client', 700024, 'Client assertion is not within its valid time range.');
   }
-  if (typeof payload.nbf === 'number' && payload.nbf > now + 300) {
+  if (nbf !== undefined && nbf > now + 300) {
     return aadError(401, 'invalid_client', 700024, 'Client assertion is not within its valid time range.');
   }
+  return undefined;
+}
+
+/**
+ * A JWT NumericDate (RFC 7519 §2). Entra also takes the decimal-string form that MSAL.NET writes
+ * (`"nbf":"1733212345"`), so both are read; anything else is no date.
+ */
+function numericDate(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim())) return Number(v);
   return undefined;
 }

@@ -20,7 +20,7 @@ function parseTypes(raw: unknown): Set<ObjectKind | null> | undefined {
   if (!Array.isArray(raw)) throw badRequest("Invalid value for 'types': an array of type names is expected.");
   const out = new Set<ObjectKind | null>();
   for (const t of raw) {
-    const key = String(t).toLowerCase().replace(/^#?microsoft\.graph\./, '');
+    const key = String(t).toLowerCase().replace(/^#?(?:microsoft\.)?graph\./, '');
     if (!(key in TYPE_NAMES)) throw badRequest(`Invalid type name '${String(t)}' in 'types'.`);
     out.add(TYPE_NAMES[key]);
   }

@@ -10,15 +10,37 @@ import { bodyObject, entityContext, requireGuid, resolveBinds, writableProps } f
 
 const items = (store: TenantStore): ListItem[] => store.listGroups().map((obj) => ({ kind: 'group', obj }));
 
+/**
+ * `$expand=members` and `$expand=members($select=id,displayName)` (the group resource page's own example): at most
+ * 20 members, each with its `@odata.type`; nested `$select` names apply to users and groups alike.
+ */
 function expandMembers(store: TenantStore) {
   return (item: ListItem, what: string) => {
-    if (what.trim().toLowerCase() !== 'members') throw badRequest(`Could not find a property named '${what}' on type 'microsoft.graph.group' to expand.`);
+    const select = parseMembersExpand(what);
     const members = store.membersOf(item.obj.id).slice(0, 20).map((m) => {
       const o = store.getObject(m.id)!;
-      return { '@odata.type': odataType(m.kind), ...project(m.kind, o.obj) };
+      return { '@odata.type': odataType(m.kind), ...project(m.kind, o.obj, select) };
     });
     return { members };
   };
+}
+
+function parseMembersExpand(what: string): string[] | undefined {
+  const m = /^\s*(\w+)\s*(?:\((.*)\))?\s*$/s.exec(what);
+  if (!m || m[1].toLowerCase() !== 'members') {
+    throw badRequest(`Could not find a property named '${m?.[1] ?? what.trim()}' on type 'microsoft.graph.group' to expand.`);
+  }
+  if (m[2] === undefined || !m[2].trim()) return undefined;
+  let select: string[] | undefined;
+  for (const opt of m[2].split(';')) {
+    const eq = opt.indexOf('=');
+    const name = (eq < 0 ? opt : opt.slice(0, eq)).trim();
+    if (name.toLowerCase() !== '$select') {
+      throw badRequest(`Query option '${name}' is not allowed in the expansion of 'members'. Only '$select' is supported.`);
+    }
+    select = parseSelect(opt.slice(eq + 1), ['user', 'group']);
+  }
+  return select;
 }
 
 function getGroup(store: TenantStore, id: string): GraphGroup {
@@ -42,6 +64,13 @@ function validateNewGroup(props: Record<string, unknown>): void {
   }
   if (types.includes('DynamicMembership') && typeof props.membershipRule !== 'string') throw invalid('membershipRule');
   if (props.isAssignableToRole === true && props.securityEnabled !== true) throw invalid('isAssignableToRole');
+  checkProcessingState(props);
+}
+
+function checkProcessingState(props: Record<string, unknown>): void {
+  if ('membershipRuleProcessingState' in props && props.membershipRuleProcessingState !== 'On' && props.membershipRuleProcessingState !== 'Paused') {
+    throw badRequest("Invalid value specified for property 'membershipRuleProcessingState' of resource 'Group'. Supported values are 'On' and 'Paused'.");
+  }
 }
 
 export function groupRoutes(): Route[] {
@@ -95,6 +124,7 @@ export function groupRoutes(): Route[] {
           throw badRequest("Invalid value specified for property 'mailNickname' of resource 'Group'.");
         }
         if ('groupTypes' in props) throw badRequest("Property 'groupTypes' cannot be changed for an existing security group.");
+        checkProcessingState(props);
         const members = binds.members !== undefined ? resolveBinds(ctx.store, binds.members) : [];
         ctx.store.updateGroup(g.id, props as Partial<GraphGroup>);
         for (const m of members) ctx.store.addMember(g.id, m);

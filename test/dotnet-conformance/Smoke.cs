@@ -1,0 +1,2 @@
+namespace GraphConformance;
+public class Smoke { [Xunit.Fact] public void Ok() { } }
