@@ -69,6 +69,15 @@ describe('npm run lab -- up | status | down', () => {
     expect(r.stdout).toContain(`dn: ${out.ldap.targetOu}`);
   });
 
+  it('prints the Kerberos details: with its krb5.conf and the gwb-svc keytab, a GSSAPI (sealed) search works', async () => {
+    expect(out.kerberos).toMatchObject({ realm: 'LAB.EXAMPLE.COM', principal: 'gwb-svc@LAB.EXAMPLE.COM', kdc: `${new URL(out.ldap.url).hostname}:88` });
+    expect(out.ldap.strongAuth).toBe(true);
+    const r = await run('ldapsearch', ['-N', '-Y', 'GSSAPI', '-LLL', '-H', out.ldap.plainUrl, '-b', out.ldap.targetOu, '-s', 'base', 'dn'], out.kerberos.env);
+    expect(r.stderr).toContain('SASL username: gwb-svc@LAB.EXAMPLE.COM');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`dn: ${out.ldap.targetOu}`);
+  });
+
   it('the emulator answers OpenID discovery over HTTPS with the printed CA', async () => {
     const body = await new Promise<string>((resolve, reject) => {
       request(`${out.graph.authorityHost}/${out.graph.tenantId}/v2.0/.well-known/openid-configuration`, { ca: readFileSync(out.graph.caFile) }, (res) => {

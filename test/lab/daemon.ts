@@ -16,6 +16,7 @@ interface DaemonOptions {
   cloudUsers?: number;
   tenant?: string;
   ip?: string;
+  strongAuth?: boolean;
 }
 
 function log(msg: string): void {
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
       cloudUsers: opts.cloudUsers,
       tenant: opts.tenant,
       ip: opts.ip,
+      strongAuth: opts.strongAuth,
       graph: true,
       configDir: paths.instanceDir,
       paths,
@@ -84,6 +86,11 @@ async function main(): Promise<void> {
       url: dc.url, baseDn: dc.baseDn, targetOu: dc.targetOu, targetOu2: dc.targetOu2, usersOu: dc.usersOu,
       bindDn: dc.service.bindDn, password: dc.service.password, passwordFile: config.passwordFile, caFile: dc.caFile,
     },
+    kerberos: {
+      realm: dc.kerberos.realm, kdc: dc.kerberos.kdc, krb5Conf: dc.kerberos.krb5Conf, keytab: dc.kerberos.keytab,
+      principal: dc.kerberos.principal, spns: dc.kerberos.spns, env: dc.kerberos.env,
+    },
+    strongAuth: dc.strongAuth,
     admin: { ...dc.admin },
     samba: { pid: dc.pid, dir: dc.dir },
     seeded: {

@@ -32,6 +32,8 @@ export interface StartLabOptions {
   graph?: boolean;
   /** A specific loopback address for the DC (and emulator); default: a free 127.0.0.N. */
   ip?: string;
+  /** The DC refuses simple binds on plain 389 (default true; see StartDcOptions.strongAuth). */
+  strongAuth?: boolean;
   /**
    * Where to write config.json, secrets/ldap-password and state/. Default: <repo>/.lab/run/<ip> (deleted by
    * stop()). The `lab up` daemon passes <repo>/.lab.
@@ -66,7 +68,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     opts.tenant === undefined ? null : typeof opts.tenant === 'string' ? readTenantFile(opts.tenant, paths.root) : checkTenant(opts.tenant);
 
   if (!opts.configDir) await sweepStaleIpDirs(join(paths.labDir, 'run'));
-  const dc = await startDc({ ip: opts.ip, paths, log });
+  const dc = await startDc({ ip: opts.ip, strongAuth: opts.strongAuth, paths, log });
   const tDc = Date.now();
   let graph: GraphEmulator | null = null;
   let ownConfigDir: string | null = null;

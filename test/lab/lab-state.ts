@@ -36,6 +36,17 @@ export interface LabStateReady {
     passwordFile: string;
     caFile: string;
   };
+  kerberos: {
+    realm: string;
+    kdc: string;
+    krb5Conf: string;
+    keytab: string;
+    principal: string;
+    spns: string[];
+    env: Record<string, string>;
+  };
+  /** The DC refuses simple binds / unsigned SASL on plain 389. */
+  strongAuth: boolean;
   admin: { bindDn: string; password: string };
   samba: { pid: number; dir: string };
   seeded: { syncedUsers: number; cloudUsers: number; tenantUsers: number; tenantGroups: number };
@@ -104,8 +115,9 @@ export function upOutput(s: LabStateReady): Record<string, unknown> {
     ldap: {
       url: s.ldap.url, baseDn: s.ldap.baseDn, targetOu: s.ldap.targetOu, targetOu2: s.ldap.targetOu2,
       usersOu: s.ldap.usersOu, bindDn: s.ldap.bindDn, password: s.ldap.password, passwordFile: s.ldap.passwordFile,
-      caFile: s.ldap.caFile,
+      caFile: s.ldap.caFile, plainUrl: `ldap://${s.ip}:389`, strongAuth: s.strongAuth,
     },
+    kerberos: { ...s.kerberos },
     admin: { ...s.admin },
     env: {
       NODE_EXTRA_CA_CERTS: s.graph.caFile,

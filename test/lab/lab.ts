@@ -1,6 +1,6 @@
 /**
  * The lab's one command (npm run lab -- <verb>):
- *   up [--tenant FILE] [--users N] [--cloud-users N] [--ip 127.0.0.N] [--json]
+ *   up [--tenant FILE] [--users N] [--cloud-users N] [--ip 127.0.0.N] [--no-strong-auth] [--json]
  *        start a detached daemon owning a Samba DC + the Graph emulator; wait until both are ready; print them
  *   down      stop what `up` started (by the pids in .lab/lab.json, checked against their command lines)
  *   status [--json]   what runs
@@ -44,6 +44,8 @@ function printHuman(s: LabStateReady): void {
     `  AD DC     ${s.ldap.url}   base ${s.ldap.baseDn}`,
     `            target OU ${s.ldap.targetOu}`,
     `            service account ${s.ldap.bindDn}`,
+    `  Kerberos  realm ${s.kerberos.realm}, KDC ${s.kerberos.kdc}, keytab ${s.kerberos.keytab} (${s.kerberos.principal})`,
+    `            export KRB5_CONFIG=${s.kerberos.krb5Conf}; strong auth on ldap://${s.ip}:389 ${s.strongAuth ? 'required' : 'not required'}`,
     `  Graph     ${s.graph.baseUrl}   tenant ${s.graph.tenantId}   client ${s.graph.clientId}`,
     `  control   ${s.graph.controlUrl}`,
     `  seeded    ${s.seeded.syncedUsers} synced + ${s.seeded.cloudUsers} cloud-only users; tenant file: ${s.seeded.tenantUsers} users, ${s.seeded.tenantGroups} groups`,
@@ -54,7 +56,7 @@ function printHuman(s: LabStateReady): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-async function up(paths: LabPaths, o: { tenant?: string; users?: number; cloudUsers?: number; ip?: string; json?: boolean }): Promise<number> {
+async function up(paths: LabPaths, o: { tenant?: string; users?: number; cloudUsers?: number; ip?: string; strongAuth?: boolean; json?: boolean }): Promise<number> {
   const existing = readLabState(paths.labJson);
   const pid = runningDaemon(existing);
   if (pid && existing?.status === 'ready') {
@@ -77,6 +79,7 @@ async function up(paths: LabPaths, o: { tenant?: string; users?: number; cloudUs
     users: o.users,
     cloudUsers: o.cloudUsers,
     ip: o.ip,
+    strongAuth: o.strongAuth,
     tenant: o.tenant ? resolve(base, o.tenant) : undefined,
   };
   const t0 = Date.now();
@@ -181,6 +184,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--users <n>', 'synced users to seed (AD + Graph)', positiveInt)
     .option('--cloud-users <n>', 'cloud-only users to seed (Graph)', positiveInt)
     .option('--ip <address>', 'loopback address for the DC and emulator (default: first free 127.0.0.N)')
+    .option('--no-strong-auth', 'let the DC accept simple binds on plain ldap://389 (default: refused, as with LDAP signing required)')
     .option('--json', 'print one JSON object')
     .action(async (o) => { code = await up(paths, o); });
   program.command('down').description('stop what `up` started').action(async () => { code = await down(paths); });

@@ -32,6 +32,8 @@ export interface GoldenMeta {
 }
 
 export const SECRETS_FILE = 'lab-secrets.json';
+/** Keytab of the service account (gwb-svc@REALM), exported offline at build time; every clone copies it. */
+export const SERVICE_KEYTAB = 'gwb-svc.keytab';
 export const META_FILE = 'golden.json';
 /** The `interfaces` value written at build time; each clone replaces it with its own address. */
 export const PLACEHOLDER_INTERFACES = '127.0.0.1/8';
@@ -132,6 +134,14 @@ export function delegationAces(serviceSid: string): { objectDn: string; sddl: st
   ];
 }
 
+/** The DC's computer account and the ldap/ SPNs for its names (host short name and FQDN, with and without the domain). */
+export const DC_ACCOUNT_DN = `CN=${HOST_NAME.toUpperCase()},OU=Domain Controllers,${BASE_DN}`;
+function dcSpnLdif(): string {
+  const fqdn = `${HOST_NAME}.${DNS_DOMAIN}`;
+  const spns = [`ldap/${fqdn}`, `ldap/${HOST_NAME}`, `ldap/${fqdn}/${DNS_DOMAIN}`, `ldap/${fqdn}/${NETBIOS_DOMAIN}`];
+  return `dn: ${DC_ACCOUNT_DN}\nchangetype: modify\nadd: servicePrincipalName\n${spns.map((x) => `servicePrincipalName: ${x}\n`).join('')}-\n`;
+}
+
 function smbConfExtras(dir: string): string[] {
   const tls = join(dir, 'private/tls');
   return [
@@ -173,7 +183,8 @@ export async function buildGolden(
       `--realm=${REALM}`, `--domain=${NETBIOS_DOMAIN}`, '--server-role=dc', '--dns-backend=NONE',
       `--host-name=${HOST_NAME}`, '--backend-store=mdb', '--backend-store-size=1Gb',
       `--option=interfaces = ${PLACEHOLDER_INTERFACES}`, '--option=bind interfaces only = yes',
-      '--option=server services = ldap', '--option=ldb:nosync = true',
+      // kdc: Kerberos (Negotiate/GSSAPI binds, keytab logins) on the DC's own address, port 88 (+ kpasswd 464).
+      '--option=server services = ldap, kdc', '--option=ldb:nosync = true',
       `--option=log file = ${dir}/log/samba.log`, `--option=pid directory = ${dir}/run`,
       // Sysvol NT ACLs into a tdb instead of filesystem xattrs: works on any filesystem (sysvol is unused here).
       '--option=vfs objects = dfs_samba4 acl_xattr xattr_tdb', `--option=xattr_tdb:file = ${dir}/state/xattr.tdb`,
@@ -222,7 +233,15 @@ export async function buildGolden(
     await step(`delegation on ${objectDn}`, () =>
       run('samba-tool', ['dsacl', 'set', '-s', conf, '-H', samLdb, `--objectdn=${objectDn}`, `--sddl=${sddl}`]));
   }
-  for (const f of ['schema-1', 'schema-2']) rmSync(join(dir, `${f}.ldif`), { force: true });
+  // Without the dnsupdate service samba_spnupdate never runs, so the DC account lacks its ldap/ SPNs: add them for
+  // the DC's names (the clone adds ldap/<its address> when it starts, see dc.ts).
+  const spnFile = ldif('spns', dcSpnLdif());
+  await step('DC ldap/ SPNs', () => run('ldbmodify', [`--configfile=${conf}`, '-H', samLdb, spnFile]));
+  // Keytab of gwb-svc (its keys do not change per clone: the clones share the golden database).
+  await step('gwb-svc keytab', () =>
+    run('samba-tool', ['domain', 'exportkeytab', join(dir, SERVICE_KEYTAB), `--principal=${SERVICE_ACCOUNT}@${REALM}`, '-s', conf]));
+  chmodSync(join(dir, SERVICE_KEYTAB), 0o600);
+  for (const f of ['schema-1', 'schema-2', 'spns']) rmSync(join(dir, `${f}.ldif`), { force: true });
   rmSync(join(dir, 'log'), { recursive: true, force: true });
   mkdirSync(join(dir, 'log'));
 

@@ -22,5 +22,5 @@ export const CLASS_GUID = {
   user: 'bf967aba-0de6-11d0-a285-00aa003049e2',
 } as const;
 
-/** LDAP ports are hard-coded in Samba 4.17: one DC per loopback address. */
-export const DC_PORTS = [389, 636, 3268, 3269] as const;
+/** LDAP (and KDC/kpasswd) ports are hard-coded in Samba 4.17: one DC per loopback address. */
+export const DC_PORTS = [389, 636, 3268, 3269, 88, 464] as const;

@@ -5,13 +5,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Client } from 'ldapts';
+import { Attribute, Change, type Client } from 'ldapts';
 import { labPaths, type LabPaths } from '../lab-paths';
 import {
-  ADMIN_DN, BASE_DN, DNS_DOMAIN, NETBIOS_DOMAIN, REALM, SERVICE_ACCOUNT, SERVICE_DN, SERVICE_OU, SYNCED_GROUPS_OU, TARGET_OU,
+  ADMIN_DN, BASE_DN, DNS_DOMAIN, HOST_NAME, NETBIOS_DOMAIN, REALM, SERVICE_ACCOUNT, SERVICE_DN, SERVICE_OU, SYNCED_GROUPS_OU, TARGET_OU,
   TARGET_OU_2, USERS_OU,
 } from './constants';
-import { PLACEHOLDER_INTERFACES } from './build-golden';
+import { DC_ACCOUNT_DN, PLACEHOLDER_INTERFACES, SERVICE_KEYTAB } from './build-golden';
 import { LabError } from './errors';
 import { run } from './exec';
 import { ensureGolden } from './golden';
@@ -48,6 +48,10 @@ export interface DcHandle {
   /** Administrator: for lab setup only. */
   admin: DcCredentials;
   caFile: string;
+  /** Kerberos on this DC (its KDC listens on <ip>:88). */
+  kerberos: DcKerberos;
+  /** True when the DC refuses simple binds and unsigned SASL on plain 389 (`ldap server require strong auth = yes`). */
+  strongAuth: boolean;
   dir: string;
   pid: number;
   /** Timings of this start (ms): golden (0 unless built now), clone, ready (spawn → LDAPS bind). */
@@ -60,7 +64,33 @@ export interface DcHandle {
   stop(): Promise<void>;
 }
 
+export interface DcKerberos {
+  /** LAB.EXAMPLE.COM */
+  realm: string;
+  /** `<ip>:88` */
+  kdc: string;
+  /** A krb5.conf for this DC's realm and KDC (use it with KRB5_CONFIG); its default ccache is <clone>/krb5cc. */
+  krb5Conf: string;
+  /** Keytab of the service account (0600). */
+  keytab: string;
+  /** `gwb-svc@LAB.EXAMPLE.COM` */
+  principal: string;
+  /** The DC's LDAP service principals: ldap/<ip> (what a client connecting by address asks for) and its names. */
+  spns: string[];
+  /**
+   * Environment for a client that logs on from the keytab without kinit (MIT GSSAPI fetches the TGT itself):
+   * KRB5_CONFIG, KRB5_CLIENT_KTNAME and a per-DC KRB5CCNAME.
+   */
+  env: Record<string, string>;
+}
+
 export interface StartDcOptions {
+  /**
+   * Require strong authentication on plain LDAP (default true, Samba's default and what Windows Server 2025 DCs
+   * enforce as "LDAP signing required"): simple binds and unsigned SASL on 389 are refused; LDAPS, StartTLS and
+   * signed/sealed Kerberos binds work. `false` writes `ldap server require strong auth = no` (the old Windows default).
+   */
+  strongAuth?: boolean;
   /** A specific loopback address; default: the first free 127.0.0.N, N ≥ 2. */
   ip?: string;
   /** Clone directory; default <repo>/.lab/dc/<ip>. Deleted on stop. */
@@ -70,12 +100,34 @@ export interface StartDcOptions {
   readyTimeoutMs?: number;
 }
 
-function rewriteSmbConf(conf: string, goldenDir: string, dir: string, ip: string): void {
+function rewriteSmbConf(conf: string, goldenDir: string, dir: string, ip: string, strongAuth: boolean): void {
   const text = readFileSync(conf, 'utf8').split(goldenDir).join(dir);
   const iface = `interfaces = ${PLACEHOLDER_INTERFACES}`;
   if (!text.includes(iface)) throw new LabError(`smb.conf of the golden DC lacks "${iface}".`, { target: conf });
   // `interfaces = 127.0.0.N/8` (with the mask) makes Samba bind exactly that address; a bare IP is ignored.
-  writeFileSync(conf, text.replace(iface, `interfaces = ${ip}/8`));
+  const strong = `\tldap server require strong auth = ${strongAuth ? 'yes' : 'no'}`;
+  writeFileSync(conf, text.replace(iface, `interfaces = ${ip}/8\n${strong}`));
+}
+
+/** krb5.conf for one lab DC: its realm, its KDC over TCP, no DNS or reverse lookups (clients connect by address). */
+export function krb5ConfText(ip: string, ccache: string): string {
+  return `[libdefaults]
+\tdefault_realm = ${REALM}
+\tdns_lookup_realm = false
+\tdns_lookup_kdc = false
+\trdns = false
+\tdns_canonicalize_hostname = false
+\tudp_preference_limit = 1
+\tdefault_ccache_name = FILE:${ccache}
+[realms]
+\t${REALM} = {
+\t\tkdc = ${ip}
+\t\tadmin_server = ${ip}
+\t}
+[domain_realm]
+\t.${DNS_DOMAIN} = ${REALM}
+\t${DNS_DOMAIN} = ${REALM}
+`;
 }
 
 function logTail(file: string): string {
@@ -121,7 +173,11 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
     mkdirSync(join(dir, '..'), { recursive: true });
     await run('cp', ['-a', golden.dir, dir]);
     const conf = join(dir, 'etc/smb.conf');
-    rewriteSmbConf(conf, golden.dir, dir, ip);
+    const strongAuth = opts.strongAuth ?? true;
+    rewriteSmbConf(conf, golden.dir, dir, ip, strongAuth);
+    const ccache = join(dir, 'krb5cc');
+    const krb5Conf = join(dir, 'krb5.conf');
+    writeFileSync(krb5Conf, krb5ConfText(ip, ccache));
     const tClone = Date.now();
 
     const outFile = join(dir, 'log/samba.out');
@@ -165,6 +221,22 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
       }
     }
     if (!alive()) throw new LabError(`samba exited right after start; another server answered on ${url}.`, { target: url });
+    // The SPN for the address: a client connecting to ldap://<ip> without reverse DNS asks for ldap/<ip>.
+    const ipSpn = `ldap/${ip}`;
+    const adm = await connectLdap({ url, caFile, ...admin });
+    try {
+      await adm.modify(DC_ACCOUNT_DN, new Change({ operation: 'add', modification: new Attribute({ type: 'servicePrincipalName', values: [ipSpn] }) }));
+    } finally {
+      await adm.unbind().catch(() => {});
+    }
+    const fqdn = `${HOST_NAME}.${DNS_DOMAIN}`;
+    const principal = `${SERVICE_ACCOUNT}@${REALM}`;
+    const keytab = join(dir, SERVICE_KEYTAB);
+    const kerberos: DcKerberos = {
+      realm: REALM, kdc: `${ip}:88`, krb5Conf, keytab, principal,
+      spns: [ipSpn, `ldap/${fqdn}`, `ldap/${HOST_NAME}`],
+      env: { KRB5_CONFIG: krb5Conf, KRB5_CLIENT_KTNAME: keytab, KRB5CCNAME: `FILE:${ccache}` },
+    };
     const tReady = Date.now();
     log(`dc: ${url} ready in ${tReady - t0} ms (clone ${tClone - tGolden} ms, start ${tReady - tClone} ms)`);
 
@@ -185,7 +257,7 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
     return {
       ip, url, baseDn: BASE_DN, domain: DNS_DOMAIN, netbiosDomain: NETBIOS_DOMAIN, realm: REALM,
       domainSid: golden.meta.domainSid, targetOu: TARGET_OU, targetOu2: TARGET_OU_2, usersOu: USERS_OU,
-      syncedGroupsOu: SYNCED_GROUPS_OU, serviceOu: SERVICE_OU, service, admin, caFile, dir, pid: spawned.pid ?? -1,
+      syncedGroupsOu: SYNCED_GROUPS_OU, serviceOu: SERVICE_OU, service, admin, caFile, kerberos, strongAuth, dir, pid: spawned.pid ?? -1,
       timings: { golden: tGolden - t0, clone: tClone - tGolden, ready: tReady - tClone, total: tReady - t0 },
       connect: (as = 'service') => connectLdap({ url, caFile, ...(as === 'admin' ? admin : service) }),
       alive,
