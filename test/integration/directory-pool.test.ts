@@ -102,7 +102,7 @@ beforeAll(async () => {
   dc = await startDc();
   relay = await startRelay(dc.ip, 636);
   users = await createAdUsers(dc, generateUserSpecs(20, { prefix: 'pool', domain: dc.domain }));
-}, 120_000);
+});
 
 afterAll(async () => {
   for (const t of targets) await t.close().catch(() => {});

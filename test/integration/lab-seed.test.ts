@@ -55,7 +55,7 @@ describe('lab seeding of synced users', () => {
 
   beforeAll(async () => {
     lab = await startLab({ users: N, cloudUsers: 25 });
-  }, 180_000);
+  }); // the global hookTimeout (vitest.config.ts): 2,000 users take minutes on a loaded machine
 
   afterAll(async () => {
     await lab?.stop();
