@@ -66,9 +66,13 @@ function Start-GwbTestLab {
     $process = [System.Diagnostics.Process]::Start($psi)
     $stderr = $process.StandardError.ReadToEndAsync()
     $read = $process.StandardOutput.ReadLineAsync()
-    if (-not $read.Wait(180000)) {
+    # A hang detector, not a speed check: on a loaded 2-core machine (or when the golden DC is rebuilt first) a start
+    # can take minutes; 180 s failed there while nothing was wrong.
+    if (-not $read.Wait(600000)) {
         try { $process.Kill($true) } catch { }
-        throw "The lab did not start within 180 s."
+        $err = if ($stderr.Wait(5000)) { $stderr.Result } else { '' }
+        if ($err.Length -gt 3000) { $err = $err.Substring($err.Length - 3000) }
+        throw "The lab did not start within 600 s. The lab host's log:`n$err"
     }
     $line = $read.Result
     if (-not $line) {
