@@ -58,6 +58,14 @@ export function userRoutes(): Route[] {
       handler: (req, p, ctx) => memberOf(req, ctx.store, getUser(ctx.store, p.id).id, true),
     },
     {
+      method: 'GET', pattern: '/users/{id}/memberOf/{cast}', cost: 1, perms: ['users.read', 'groups.read'],
+      handler: (req, p, ctx) => memberOf(req, ctx.store, getUser(ctx.store, p.id).id, false, p.cast),
+    },
+    {
+      method: 'GET', pattern: '/users/{id}/transitiveMemberOf/{cast}', cost: 2, perms: ['users.read', 'groups.read'],
+      handler: (req, p, ctx) => memberOf(req, ctx.store, getUser(ctx.store, p.id).id, true, p.cast),
+    },
+    {
       method: 'POST', pattern: '/users', cost: 1, write: true, perms: ['users.write'],
       handler: (req: GraphRequest, _p, ctx) => {
         const { props } = writableProps('user', bodyObject(req), ['passwordProfile']);
@@ -88,7 +96,12 @@ export function userRoutes(): Route[] {
   ];
 }
 
-function memberOf(req: GraphRequest, store: TenantStore, id: string, transitive: boolean) {
+/** Groups the user belongs to; a cast (`graph.group`, `microsoft.graph.administrativeUnit`…) keeps that type only. */
+function memberOf(req: GraphRequest, store: TenantStore, id: string, transitive: boolean, cast?: string) {
+  const c = cast?.toLowerCase();
+  if (c !== undefined && !['group', 'administrativeunit', 'directoryrole'].includes(c)) {
+    throw badRequest(`Cast to type 'microsoft.graph.${cast}' is not valid for this navigation property.`);
+  }
   const direct = store.memberOf(id);
   const seen = new Set<string>();
   const queue = [...direct];
@@ -98,7 +111,8 @@ function memberOf(req: GraphRequest, store: TenantStore, id: string, transitive:
     seen.add(g);
     if (transitive) queue.push(...store.memberOf(g));
   }
-  const list: ListItem[] = [...seen].map((g) => ({ kind: 'group' as const, obj: store.getGroup(g)! })).filter((i) => i.obj);
-  return listCollection({ req, items: list, kinds: ['group'], context: 'directoryObjects', withType: true, orderable: ['displayName'],
-    project: mixedProjector(req) });
+  const list: ListItem[] = c !== undefined && c !== 'group' ? []
+    : [...seen].map((g) => ({ kind: 'group' as const, obj: store.getGroup(g)! })).filter((i) => i.obj);
+  return listCollection({ req, items: list, kinds: ['group'], context: c ? 'groups' : 'directoryObjects', withType: true,
+    orderable: ['displayName'], project: mixedProjector(req) });
 }

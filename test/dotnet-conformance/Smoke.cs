@@ -1,2 +1,0 @@
-namespace GraphConformance;
-public class Smoke { [Xunit.Fact] public void Ok() { } }
