@@ -68,7 +68,11 @@ else
   log "Pester $PESTER_VERSION already installed"
 fi
 
-# 5. Build the bundled core
+# 5. NuGet packages of the .NET conformance suite (Microsoft.Graph, Azure.Identity, xunit; built and run by npm test)
+log "NuGet: restore test/dotnet-conformance"
+dotnet restore test/dotnet-conformance/GraphConformance.csproj --nologo -v q
+
+# 6. Build the bundled core
 log "build"
 npm run --silent build
 log "setup done (add \$HOME/.dotnet/tools to PATH for pwsh)"

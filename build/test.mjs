@@ -1,5 +1,6 @@
-// The one test command (npm test): builds the core, runs vitest (unit + integration against the lab) and the
-// Pester suites, prints each runner's summary and a combined closing line "total: N passed, N failed".
+// The one test command (npm test): builds the core, runs vitest (unit + integration against the lab), the
+// Pester suites and the .NET conformance suite (Microsoft's Graph SDK against the emulator), prints each runner's
+// summary and a combined closing line "total: N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -48,12 +49,22 @@ try {
   failures.push('pester  no result file: Pester did not finish');
 }
 
-const passed = v.passed + p.passed;
-const failed = v.failed + p.failed;
+const dotnet = run('node', [join(root, 'build/dotnet-conformance.mjs')]);
+let d = { passed: 0, failed: dotnet.status === 0 ? 0 : 1, skipped: 0 };
+try {
+  d = JSON.parse(readFileSync(join(root, '.lab', 'dotnet-conformance-result.json'), 'utf8'));
+  if (dotnet.status !== 0 && d.failed === 0) d.failed = 1;
+  for (const f of d.failures ?? []) failures.push(`dotnet  ${f.name}\n          ${firstLine(f.message)}`);
+} catch {
+  failures.push('dotnet  no result file: the .NET conformance suite did not finish');
+}
+
+const passed = v.passed + p.passed + d.passed;
+const failed = v.failed + p.failed + d.failed;
 if (failures.length) {
   const text = `\nFAILED (${failures.length}):\n${failures.map((f) => `  ${f}`).join('\n')}\n`;
   console.log(text);
   writeFileSync(join(root, '.lab', 'test-failures.txt'), text);
 }
 console.log(`\ntotal: ${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || vitest.status !== 0 || pester.status !== 0 ? 1 : 0);
+process.exit(failed > 0 || vitest.status !== 0 || pester.status !== 0 || dotnet.status !== 0 ? 1 : 0);
