@@ -111,4 +111,22 @@ describe('dynamic groups', () => {
     await deltaCycle();
     expect(await adMembers('hr')).toEqual(['ann', 'bob', 'cara']);
   });
+
+  it('an assigned group converted to dynamic gets the rule\'s members in AD; converted back it keeps them', async () => {
+    const assigned = await graph.api('/groups').post({ displayName: 'Assigned then dynamic', mailEnabled: false, securityEnabled: true,
+      mailNickname: 'assigned-dyn', 'members@odata.bind': [`https://graph.microsoft.com/v1.0/directoryObjects/${userId.ann}`] });
+    groupId.converted = assigned.id;
+    await deltaCycle();
+    expect(await adMembers('converted')).toEqual(['ann']);
+
+    await graph.api(`/groups/${assigned.id}`).patch({ groupTypes: ['DynamicMembership'], membershipRule: 'user.department -eq "Sales"',
+      membershipRuleProcessingState: 'On' });
+    await deltaCycle();
+    expect(await adMembers('converted')).toEqual(['bob', 'cara']); // ann (assigned, now Marketing/HR) is gone
+
+    await graph.api(`/groups/${assigned.id}`).patch({ groupTypes: [], membershipRuleProcessingState: 'Paused' });
+    await graph.api(`/users/${userId.cara}`).patch({ department: 'Finance' });
+    await deltaCycle();
+    expect(await adMembers('converted')).toEqual(['bob', 'cara']);
+  });
 });

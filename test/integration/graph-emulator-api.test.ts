@@ -416,6 +416,15 @@ describe('dynamic groups through the Graph API', () => {
     await expect(client.api('/groups').post({ displayName: 'Dyn bad', mailEnabled: false, securityEnabled: true, mailNickname: 'dyn-bad',
       groupTypes: ['DynamicMembership'], membershipRule: 'user.memberof -any (group.objectId -in ["x"])' }))
       .rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(/memberOf/) });
+    // Membership type changes: assigned → dynamic (PATCH groupTypes + rule), never to or from Unified.
+    const assigned = await client.api('/groups').post({ displayName: 'To become dynamic', mailEnabled: false, securityEnabled: true,
+      mailNickname: 'to-dyn', 'members@odata.bind': [`https://graph.microsoft.com/v1.0/directoryObjects/${users[0].id}`] });
+    await client.api(`/groups/${assigned.id}`).patch({ groupTypes: ['DynamicMembership'], membershipRule: 'user.jobTitle -eq "Engineer"',
+      membershipRuleProcessingState: 'On' });
+    expect((await client.api(`/groups/${assigned.id}/members`).select('id').get()).value).toEqual([{ '@odata.type': '#microsoft.graph.user', id: users[2].id }]);
+    await expect(client.api(`/groups/${assigned.id}`).patch({ groupTypes: ['Unified', 'DynamicMembership'] }))
+      .rejects.toMatchObject({ statusCode: 400 });
+    await client.api(`/groups/${assigned.id}`).delete();
     await client.api(`/groups/${dyn.id}`).delete();
     await client.api(`/users/${users[2].id}`).patch({ jobTitle: null, department: null });
   });

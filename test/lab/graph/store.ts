@@ -183,9 +183,19 @@ export class TenantStore {
   updateGroup(id: string, patch: Partial<GraphGroup>): GraphGroup {
     const group = this.getGroup(id);
     if (!group) throw notFound(id);
-    if (isDynamic(group) && typeof patch.membershipRule === 'string') this.parseRule(patch.membershipRule);
+    const types = Array.isArray(patch.groupTypes) ? patch.groupTypes : group.groupTypes;
+    if (types.includes('DynamicMembership')) {
+      // Becoming (or staying) dynamic: the rule it will have must parse; a new dynamic group starts processing.
+      const rule = patch.membershipRule !== undefined ? patch.membershipRule : group.membershipRule;
+      if (typeof rule !== 'string') throw badRequest("Invalid value specified for property 'membershipRule' of resource 'Group'.");
+      this.parseRule(rule);
+      if (!isDynamic(group) && patch.membershipRuleProcessingState === undefined && !group.membershipRuleProcessingState) {
+        patch = { ...patch, membershipRuleProcessingState: 'On' };
+      }
+    }
     const changed = this.applyPatch('group', group, patch);
-    if (changed.includes('membershipRule') || changed.includes('membershipRuleProcessingState')) this.evaluateGroupRule(group);
+    // Static → dynamic: the rule replaces every assigned member. Dynamic → static: the members stay, now assigned.
+    if (['membershipRule', 'membershipRuleProcessingState', 'groupTypes'].some((p) => changed.includes(p))) this.evaluateGroupRule(group);
     return group;
   }
 

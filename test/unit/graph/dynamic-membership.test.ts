@@ -125,6 +125,23 @@ describe('dynamic groups in the store', () => {
     expect(ops).toEqual([['memberAdd', g.id, bob.id], ['memberRemove', g.id, ann.id]]);
   });
 
+  it('converts assigned → dynamic (the rule replaces every assigned member) and dynamic → assigned (members stay)', () => {
+    const { s, ann, bob } = setup();
+    const other = s.addGroup({ displayName: 'Other', mailEnabled: false, securityEnabled: true, mailNickname: 'other' });
+    const g = s.addGroup({ displayName: 'Assigned', mailEnabled: false, securityEnabled: true, mailNickname: 'assigned' });
+    s.addMember(g.id, bob.id);
+    s.addMember(g.id, other.id);
+    expect(() => s.updateGroup(g.id, { groupTypes: ['DynamicMembership'] })).toThrow(/membershipRule/);
+    s.updateGroup(g.id, { groupTypes: ['DynamicMembership'], membershipRule: 'user.department -eq "Sales"' });
+    expect(g.membershipRuleProcessingState).toBe('On');
+    expect(memberIds(s, g.id)).toEqual([ann.id]);
+    s.updateGroup(g.id, { groupTypes: [], membershipRuleProcessingState: 'Paused' });
+    s.updateUser(ann.id, { department: 'HR' });
+    expect(memberIds(s, g.id)).toEqual([ann.id]);
+    s.addMember(g.id, bob.id);
+    expect(memberIds(s, g.id)).toEqual([ann.id, bob.id].sort());
+  });
+
   it('refuses manual member writes and invalid rules', () => {
     const { s, ann, bob, g } = setup();
     expect(() => s.addMember(g.id, bob.id)).toThrow(/cannot be managed manually/);

@@ -67,6 +67,15 @@ function validateNewGroup(props: Record<string, unknown>): void {
   checkProcessingState(props);
 }
 
+/** Only the membership type may change (assigned ↔ dynamic, "DynamicMembership" added or removed). */
+function checkGroupTypesChange(g: GraphGroup, next: unknown): void {
+  const invalid = () => badRequest("Invalid value specified for property 'groupTypes' of resource 'Group'.");
+  if (!Array.isArray(next) || next.some((t) => t !== 'Unified' && t !== 'DynamicMembership')) throw invalid();
+  if (next.includes('Unified') !== g.groupTypes.includes('Unified')) {
+    throw badRequest("Property 'groupTypes' cannot change 'Unified' for an existing group.");
+  }
+}
+
 function checkProcessingState(props: Record<string, unknown>): void {
   if ('membershipRuleProcessingState' in props && props.membershipRuleProcessingState !== 'On' && props.membershipRuleProcessingState !== 'Paused') {
     throw badRequest("Invalid value specified for property 'membershipRuleProcessingState' of resource 'Group'. Supported values are 'On' and 'Paused'.");
@@ -123,7 +132,7 @@ export function groupRoutes(): Route[] {
         if ('mailNickname' in props && (typeof props.mailNickname !== 'string' || !MAILNICK.test(props.mailNickname))) {
           throw badRequest("Invalid value specified for property 'mailNickname' of resource 'Group'.");
         }
-        if ('groupTypes' in props) throw badRequest("Property 'groupTypes' cannot be changed for an existing security group.");
+        if ('groupTypes' in props) checkGroupTypesChange(g, props.groupTypes);
         checkProcessingState(props);
         const members = binds.members !== undefined ? resolveBinds(ctx.store, binds.members) : [];
         ctx.store.updateGroup(g.id, props as Partial<GraphGroup>);
