@@ -16,6 +16,7 @@
         'Get-GroupProvisioningLog',
         'Get-GroupProvisioningStatus',
         'Get-GroupWritebackConfiguration',
+        'Get-GroupWritebackMigration',
         'Get-GroupWritebackScope',
         'Get-GroupWritebackVersion',
         'Invoke-GroupProvisioningOnDemand',
@@ -24,8 +25,10 @@
         'Reset-GroupProvisioning',
         'Set-GroupWritebackConfiguration',
         'Start-GroupProvisioning',
+        'Start-GroupWritebackMigration',
         'Test-GroupWritebackConfiguration',
         'Test-GroupWritebackExpression',
+        'Test-GroupWritebackMigration',
         'Test-GroupWritebackSync'
     )
     CmdletsToExport      = @()

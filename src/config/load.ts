@@ -139,7 +139,7 @@ export function resolveConfig(doc: unknown, options: LoadOptions & { configPath?
       groupIds: (cfg.scope?.groupIds ?? []).map((g) => g.toLowerCase()),
       filters: cfg.scope?.filters ?? [],
     },
-    target: { container: cfg.target.container },
+    target: { container: cfg.target.container, managedContainers: cfg.target.managedContainers ?? [] },
     mappings: cfg.mappings ?? [],
     membership: {
       provisionOnPremisesUsers: cfg.membership?.provisionOnPremisesUsers ?? true,

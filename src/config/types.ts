@@ -102,7 +102,7 @@ export interface ConfigFile {
     timeoutMs?: number;
   };
   scope?: { mode?: 'all' | 'selected'; groupIds?: string[]; filters?: ScopeFilter[] };
-  target: { container: string };
+  target: { container: string; managedContainers?: string[] };
   mappings?: unknown[];
   membership?: { provisionOnPremisesUsers?: boolean; keepUnmanagedMembers?: boolean; batchSize?: number };
   lifecycle?: { onSoftDelete?: OnSoftDelete; onPermanentDelete?: OnPermanentDelete; onScopeExit?: OnScopeExit };
@@ -157,7 +157,8 @@ export interface ResolvedConfig {
     timeoutMs: number;
   };
   scope: { mode: 'all' | 'selected'; groupIds: string[]; filters: ScopeFilter[] };
-  target: { container: string };
+  /** managedContainers: OUs (besides container) where anchored groups are managed in place, never moved out. */
+  target: { container: string; managedContainers?: string[] };
   /** Custom mapping rules (src/mapping MappingRule[]), merged over the defaults. */
   mappings: unknown[];
   membership: { provisionOnPremisesUsers: boolean; keepUnmanagedMembers: boolean; batchSize: number };

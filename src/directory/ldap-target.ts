@@ -17,7 +17,7 @@ import { chunk, mapLimit } from './batch';
 import { formatDn, formatRdn, normalizeDn, parseDn } from './dn';
 import { ANCHOR_ATTRIBUTE, GROUP_ATTRIBUTES, USER_ATTRIBUTES, firstString, searchAttributes, toAdGroup, toAdUser, bufferValue } from './entry';
 import { DirectoryError, DuplicateAnchorError, resultCodeOf, toDirectoryError, type DirectoryOperation } from './errors';
-import { and, anyOf, eq, type Filter, present, startsWith } from './filter';
+import { and, anyOf, eq, type Filter, not, present, startsWith } from './filter';
 import { guidBytesFromAnchor } from './guid';
 import { DEFAULT_RANGE_SIZE, pickRange, rangeAttribute } from './member-range';
 import { DEFAULT_POOL_SIZE, LdapPool, MAX_POOL_SIZE, type PoolOptions } from './pool';
@@ -213,8 +213,29 @@ export class LdapTarget implements Target {
     yield* this.pagedGroups(signal);
   }
 
-  private async *pagedGroups(signal?: AbortSignal): AsyncIterable<AdGroup[]> {
-    const filter = and(eq('objectClass', 'group'), startsWith(ANCHOR_ATTRIBUTE, 'Group_'));
+  /** Groups marked by Entra Connect group writeback (adminDescription Group_…) without an anchor, page by page. */
+  listUnanchoredConnectGroups(signal?: AbortSignal): AsyncIterable<AdGroup[]> {
+    return this.listConnectGroups(signal, { unanchoredOnly: true });
+  }
+
+  /** Groups marked by Entra Connect group writeback (adminDescription Group_…) under the search base, page by page. */
+  async *listConnectGroups(signal?: AbortSignal, opts: { unanchoredOnly?: boolean } = {}): AsyncIterable<AdGroup[]> {
+    const marked = and(eq('objectClass', 'group'), startsWith('adminDescription', 'Group_'));
+    const filter = opts.unanchoredOnly ? and(marked, not(present(ANCHOR_ATTRIBUTE))) : marked;
+    if (this.poolSize === 1) {
+      const all: AdGroup[][] = [];
+      for await (const page of this.pagedGroups(signal, filter)) all.push(page);
+      yield* all;
+      return;
+    }
+    yield* this.pagedGroups(signal, filter);
+  }
+
+  async findByAdminDescription(value: string): Promise<AdGroup[]> {
+    return this.searchGroups(and(eq('objectClass', 'group'), eq('adminDescription', value)));
+  }
+
+  private async *pagedGroups(signal?: AbortSignal, filter: Filter = and(eq('objectClass', 'group'), startsWith(ANCHOR_ATTRIBUTE, 'Group_'))): AsyncIterable<AdGroup[]> {
     const lease = await this.pool.lease();
     let broken = false;
     try {

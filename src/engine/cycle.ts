@@ -21,7 +21,7 @@ import { provisionGroupObject, type ObjectOutcome } from './group-step';
 import { lifecycleAction, transitionDue } from './lifecycle';
 import { applyApprovedBatches, applyLifecyclePhase } from './lifecycle-step';
 import type { GroupMapper } from './map';
-import { AnchorIndex } from './match';
+import { AnchorIndex, ConnectMarkerIndex, targetLookup } from './match';
 import { MemberResolver } from './members';
 import { reconcileMembers, type MemberWork } from './member-step';
 import { Recorder } from './recorder';
@@ -348,12 +348,19 @@ async function fullCycle(env: CycleEnv, phase: Phase): Promise<PhaseResult> {
   });
   const deleted = await phase('Reading deleted groups', 2, async () => new Set([...(await source.listDeletedGroupIds(signal))].map((x) => x.toLowerCase())));
   const index = new AnchorIndex();
+  const connect = new ConnectMarkerIndex();
   await phase('Reading AD groups (match)', 3, async () => {
-    for await (const page of target.listAnchoredGroups(signal)) for (const g of page) index.add(g);
+    for await (const page of target.listAnchoredGroups(signal)) {
+      for (const g of page) {
+        index.add(g);
+        connect.add(g);
+      }
+    }
+    if (target.listUnanchoredConnectGroups) for await (const page of target.listUnanchoredConnectGroups(signal)) for (const g of page) connect.add(g);
   });
 
   const outcomes = await phase('Provisioning groups', 4, () =>
-    objectPhase(env, [...inScope.values()], { byAnchor: (a) => index.get(a), bySid: (s) => target.findBySid(s) }),
+    objectPhase(env, [...inScope.values()], { byAnchor: (a) => index.get(a), bySid: (s) => target.findBySid(s), byConnectMarker: (a) => connect.get(a) }),
   );
   checkAborted(env);
   env.checkpoint?.();
@@ -498,7 +505,7 @@ async function deltaCycle(env: CycleEnv, delta: DeltaRead, phase: Phase): Promis
     } else delete doc.failed[id];
   }
 
-  const outcomes = await phase('Provisioning groups', 3, () => objectPhase(env, [...inScope.values()], { byAnchor: (a) => target.findByAnchor(a), bySid: (s) => target.findBySid(s) }));
+  const outcomes = await phase('Provisioning groups', 3, () => objectPhase(env, [...inScope.values()], targetLookup(target)));
   checkAborted(env);
 
   // Nested references waiting for a group that is now provisioned: reconcile those parents too.

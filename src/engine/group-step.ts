@@ -50,7 +50,7 @@ export interface PlannedObject {
 export async function planObject(env: CycleEnv, group: CloudGroup, lookup: MatchLookup): Promise<PlannedObject> {
   const desired = env.mapper.map(group);
   const match = await matchGroup(group, lookup);
-  const plan = planGroupObject(desired, match);
+  const plan = planGroupObject(desired, match, { inPlaceContainers: env.config.target.managedContainers ?? [] });
   return { desired, match, plan };
 }
 

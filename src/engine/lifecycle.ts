@@ -8,6 +8,7 @@
 import type { ResolvedConfig } from '../config/types';
 import type { AdGroup } from '../model/directory';
 import type { GroupStatus } from '../state/types';
+import { SYNCED_FROM_AD } from './scope';
 import type { LifecycleAction, LifecycleCause, LifecycleKind } from './types';
 
 type Lifecycle = ResolvedConfig['lifecycle'];
@@ -43,6 +44,11 @@ const KIND_TEXT: Record<LifecycleKind, string> = {
 };
 
 export function lifecycleAction(cause: LifecycleCause, cfg: Lifecycle, group: AdGroup, groupId: string, displayName: string | null, extra?: string): LifecycleAction {
+  if (cause === 'scopeExit' && extra === SYNCED_FROM_AD) {
+    // Source of authority rolled back to AD: the object is AD's (and Connect's) again. Stop managing, touch nothing.
+    const reason = 'source of authority returned to on-premises AD (isCloudManaged = false): the AD group is left as it is, whatever lifecycle.onScopeExit says; no longer managed';
+    return { kind: 'leave', cause, groupId, displayName, dn: group.dn, objectGuid: group.objectGuid, reason };
+  }
   const kind = lifecycleKind(cause, cfg);
   let reason = `${CAUSE_TEXT[cause]}${extra ? ` (${extra})` : ''}: ${KIND_TEXT[kind]} (${SETTING[cause]} = ${cfg[SETTING[cause].split('.')[1] as keyof Lifecycle]})`;
   if (cause !== 'softDelete' && kind !== 'delete') reason += '; no longer managed';

@@ -6,11 +6,18 @@
  */
 import type { CloudGroup } from '../model/cloud';
 import type { AdGroup } from '../model/directory';
+import type { Target } from '../model/ports';
 import { anchorOf, type ErrorEntry, type MatchMethod } from './types';
 
 export interface MatchLookup {
   byAnchor(anchor: string): Promise<AdGroup[]> | AdGroup[];
   bySid(sid: string): Promise<AdGroup | null> | AdGroup | null;
+  /**
+   * Optional: AD groups whose adminDescription is this anchor (Entra Connect group writeback's marker) and that
+   * do not carry it as their anchor: Connect-written copies not migrated yet. Creating a group beside them would
+   * give the cloud group a second AD object with a new SID, so the group is refused until they are adopted.
+   */
+  byConnectMarker?(anchor: string): Promise<AdGroup[]> | AdGroup[];
 }
 
 export interface MatchResult {
@@ -54,9 +61,8 @@ export async function matchGroup(group: CloudGroup, lookup: MatchLookup): Promis
   }
   if (found.length === 1) return { method: 'anchor', actual: found[0] };
   const sid = group.onPremisesSecurityIdentifier;
-  if (!sid) return { method: 'none', actual: null };
-  const bySid = await lookup.bySid(sid);
-  if (!bySid) return { method: 'none', actual: null };
+  const bySid = sid ? await lookup.bySid(sid) : null;
+  if (!sid || !bySid) return (await unmatchedConnectCopy(group, anchor, lookup)) ?? { method: 'none', actual: null };
   if (bySid.anchor && bySid.anchor.toLowerCase() !== anchor.toLowerCase()) {
     return unmatched(
       group,
@@ -76,6 +82,48 @@ export async function matchGroup(group: CloudGroup, lookup: MatchLookup): Promis
     );
   }
   return { method: 'sid', actual: bySid };
+}
+
+/** Lookups straight against the Target (delta cycles, on-demand). */
+export function targetLookup(target: Target): MatchLookup {
+  return {
+    byAnchor: (a) => target.findByAnchor(a),
+    bySid: (s) => target.findBySid(s),
+    ...(target.findByAdminDescription ? { byConnectMarker: (a: string) => target.findByAdminDescription!(a) } : {}),
+  };
+}
+
+/** Connect-written copies of this group that are not migrated (see MatchLookup.byConnectMarker), as an error. */
+async function unmatchedConnectCopy(group: CloudGroup, anchor: string, lookup: MatchLookup): Promise<MatchResult | null> {
+  if (!lookup.byConnectMarker) return null;
+  const copies = (await lookup.byConnectMarker(anchor)).filter((g) => g.anchor?.toLowerCase() !== anchor.toLowerCase());
+  if (copies.length === 0) return null;
+  return unmatched(
+    group,
+    'UnmigratedConnectGroup',
+    `${copies.length === 1 ? 'The AD group' : `${copies.length} AD groups`} ${copies.map((g) => g.dn).join('; ')} written by Entra Connect group writeback (adminDescription ${anchor}) ${copies.length === 1 ? 'exists' : 'exist'} for this cloud group without its anchor: creating another would give it a new SID.`,
+    'Adopt the Connect-written group in place with Start-GroupWritebackMigration (gwb migrate apply); if two AD objects carry the marker, keep one and clear adminDescription on the other. The group is retried next cycle.',
+    copies[0].dn,
+  );
+}
+
+/** Connect-written groups (adminDescription Group_<id>) by that marker, for full cycles. */
+export class ConnectMarkerIndex {
+  private readonly map = new Map<string, AdGroup[]>();
+
+  add(group: AdGroup): void {
+    const marker = adAttribute(group, 'adminDescription');
+    if (typeof marker !== 'string' || !/^group_/i.test(marker)) return;
+    if (group.anchor?.toLowerCase() === marker.toLowerCase()) return;
+    const k = marker.toLowerCase();
+    const list = this.map.get(k);
+    if (list) list.push(group);
+    else this.map.set(k, [group]);
+  }
+
+  get(anchor: string): AdGroup[] {
+    return this.map.get(anchor.toLowerCase()) ?? [];
+  }
 }
 
 /** An in-memory anchor index over listAnchoredGroups() for full cycles. */

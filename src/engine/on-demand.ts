@@ -15,6 +15,7 @@ import type { StateStore } from '../state/store';
 import type { CycleEnv } from './env';
 import { CycleGroupRefs } from './group-refs';
 import { applyObject, planObject, type PlannedObject } from './group-step';
+import { targetLookup } from './match';
 import type { GroupMapper } from './map';
 import { MemberResolver } from './members';
 import { Recorder } from './recorder';
@@ -108,7 +109,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandSte
     // Match + Map
     let p: PlannedObject;
     try {
-      p = await planObject(env, group, { byAnchor: (a) => o.target.findByAnchor(a), bySid: (s) => o.target.findBySid(s) });
+      p = await planObject(env, group, targetLookup(o.target));
     } catch (err) {
       failed('Map', 'The attribute mappings failed for this group.', err);
       rec.fail(groupId, err, { displayName: group.displayName });

@@ -3,7 +3,7 @@
  * which can be printed (`gwb plan`, -WhatIf), checked (`verify`) or applied.
  */
 import type { AdGroup } from '../model/directory';
-import { cnDn, formatDn, normalizeDn, parseDn } from '../directory/dn';
+import { cnDn, formatDn, isDescendantOf, normalizeDn, parseDn } from '../directory/dn';
 import { adAttribute, isUniversal, type MatchResult } from './match';
 import {
   GROUP_TYPE_UNIVERSAL_SECURITY,
@@ -74,13 +74,22 @@ export function attributeChanges(desired: DesiredGroup, actual: AdGroup): Modifi
   return changes;
 }
 
+export interface ObjectPlanOptions {
+  /**
+   * target.managedContainers: OUs where anchored groups are managed in place (e.g. Entra Connect's writeback OU
+   * after a migration). A group found there is never moved into the target container; a rename still applies.
+   */
+  inPlaceContainers?: readonly string[];
+}
+
 /** Rename/move needed to bring `actualDn` to `desired.dn`, or undefined. cn compares case-sensitively. */
-export function moveFor(desired: DesiredGroup, actualDn: string): MoveAction | undefined {
+export function moveFor(desired: DesiredGroup, actualDn: string, options: ObjectPlanOptions = {}): MoveAction | undefined {
   const have = splitDn(actualDn);
   const want = splitDn(desired.dn);
   const createOnly = new Set(desired.onCreateOnly.map((a) => a.toLowerCase()));
   const rename = !createOnly.has('cn') && have.cn.normalize('NFC') !== want.cn.normalize('NFC');
-  const moved = !createOnly.has('parentdistinguishedname') && have.parentKey !== want.parentKey;
+  const inPlace = (options.inPlaceContainers ?? []).some((c) => isDescendantOf(actualDn, c));
+  const moved = !inPlace && !createOnly.has('parentdistinguishedname') && have.parentKey !== want.parentKey;
   if (!rename && !moved) return undefined;
   const rdns = parseDn(actualDn);
   const toDn = cnDn(rename ? desired.cn : have.cn, moved ? desired.parentDn : formatDn(rdns.slice(1)));
@@ -88,7 +97,7 @@ export function moveFor(desired: DesiredGroup, actualDn: string): MoveAction | u
 }
 
 /** The object plan of one in-scope group. */
-export function planGroupObject(desired: DesiredGroup, match: MatchResult): GroupObjectPlan {
+export function planGroupObject(desired: DesiredGroup, match: MatchResult, options: ObjectPlanOptions = {}): GroupObjectPlan {
   if (match.error) return { error: match.error };
   const base = { groupId: desired.groupId, displayName: desired.displayName };
   if (!match.actual) {
@@ -96,7 +105,7 @@ export function planGroupObject(desired: DesiredGroup, match: MatchResult): Grou
     return { create };
   }
   const plan: GroupObjectPlan = {};
-  const move = moveFor(desired, match.actual.dn);
+  const move = moveFor(desired, match.actual.dn, options);
   if (move) plan.move = move;
   const changes = attributeChanges(desired, match.actual);
   if (changes.length) {

@@ -24,12 +24,18 @@ export function groupProperty(group: CloudGroup, attribute: string): unknown {
   return undefined;
 }
 
+/**
+ * Why a synced group is out of scope. For a group this job managed it means the source of authority went back to
+ * AD (onPremisesSyncBehavior.isCloudManaged = false): the AD object is AD's again and is never touched (lifecycle.ts).
+ */
+export const SYNCED_FROM_AD = 'synced from AD (its source of authority is on-premises)';
+
 /** The base clause: why a group can never be provisioned, or null when it can. */
 export function baseExclusion(group: CloudGroup): string | null {
   if ((group.groupTypes ?? []).some((t) => t.toLowerCase() === 'unified')) return 'Microsoft 365 group (only security groups are provisioned)';
   if (group.mailEnabled === true) return 'mail-enabled (mail-enabled security groups and distribution lists are not provisioned)';
   if (group.securityEnabled !== true) return 'not security-enabled';
-  if (group.onPremisesSyncEnabled === true) return 'synced from AD (its source of authority is on-premises)';
+  if (group.onPremisesSyncEnabled === true) return SYNCED_FROM_AD;
   return null;
 }
 

@@ -63,6 +63,13 @@ export interface Target {
   close(): Promise<void>;
   /** Optional: one group by DN with its attributes (no members), or null when there is no entry. */
   readGroup?(dn: string): Promise<AdGroup | null>;
+  /**
+   * Optional: groups marked by Entra Connect group writeback (adminDescription `Group_…`) that carry no anchor,
+   * under the base DN (full cycles index them once; see engine/match.ts byConnectMarker).
+   */
+  listUnanchoredConnectGroups?(signal?: AbortSignal): AsyncIterable<AdGroup[]>;
+  /** Optional: groups whose adminDescription is this value (Connect's marker `Group_<objectId>`). */
+  findByAdminDescription?(value: string): Promise<AdGroup[]>;
   /** Optional: LDAP requests sent so far (benchmarks, "a second cycle writes nothing"). */
   countOperations?(): DirectoryOpCounts;
 }

@@ -8,3 +8,4 @@ import './status';
 import './log';
 import './approve';
 import './reset';
+import './migrate';

@@ -18,6 +18,7 @@ import { ensureLabCa } from './lab-pki';
 import { labPaths, type LabPaths } from './lab-paths';
 import { startDc, type DcHandle } from './samba/dc';
 import { sweepStaleIpDirs } from './samba/ip-pick';
+import { connectWritebackSpec, seedConnectWriteback, type ConnectSeedResult } from './connect-v2';
 import { seedUsers, type SeedResult } from './seed';
 import { applyTenant, checkTenant, readTenantFile, type ApplyTenantResult, type TenantFile } from './tenant-file';
 
@@ -28,6 +29,11 @@ export interface StartLabOptions {
   cloudUsers?: number;
   /** A tenant file path (relative to the repo root or absolute) or a tenant object. */
   tenant?: string | TenantFile;
+  /**
+   * Tenants with a `$connectWriteback` section (connect-v2.ts): how many generated members the big group gets
+   * (default: the file's count).
+   */
+  connectGeneratedMembers?: number;
   /** Start the Graph emulator (default true). Without it there is no store and no config. */
   graph?: boolean;
   /** A specific loopback address for the DC (and emulator); default: a free 127.0.0.N. */
@@ -54,7 +60,7 @@ export interface Lab {
   /** The emulator's tenant store (null without graph). */
   store: TenantStore | null;
   config: LabConfig | null;
-  seeded: { users: SeedResult | null; tenant: ApplyTenantResult | null };
+  seeded: { users: SeedResult | null; tenant: ApplyTenantResult | null; connect: ConnectSeedResult | null };
   timings: { dc: number; graph: number; seed: number; total: number };
   stop(): Promise<void>;
 }
@@ -86,12 +92,17 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
 
     let users: SeedResult | null = null;
     let applied: ApplyTenantResult | null = null;
+    let connect: ConnectSeedResult | null = null;
     if (opts.users || opts.cloudUsers || tenant) {
       if (!graph) {
         // AD only: synced users without an emulator are still useful for directory tests.
         if (opts.users) users = await seedUsers(dc, null, { synced: opts.users });
       } else {
         if (tenant) applied = await applyTenant(dc, graph.store, tenant);
+        const connectSpec = applied ? connectWritebackSpec(opts.tenant as string | Record<string, unknown>, paths.root) : null;
+        if (applied && connectSpec) {
+          connect = await seedConnectWriteback(dc, graph.store, applied, connectSpec, opts.connectGeneratedMembers !== undefined ? { generatedMembers: opts.connectGeneratedMembers } : {});
+        }
         if (opts.users || opts.cloudUsers) {
           users = await seedUsers(dc, graph.store, { synced: opts.users, cloudOnly: opts.cloudUsers, cloudDomain: graph.store.domain });
         }
@@ -113,7 +124,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       config = { ...written, env: { NODE_EXTRA_CA_CERTS: caFile, [CLIENT_SECRET_ENV]: graph.clientSecret } };
     }
     return {
-      dc, graph, store: graph?.store ?? null, config, seeded: { users, tenant: applied },
+      dc, graph, store: graph?.store ?? null, config, seeded: { users, tenant: applied, connect },
       timings: { dc: tDc - t0, graph: tGraph - tDc, seed: tSeed - tGraph, total: Date.now() - t0 },
       stop,
     };

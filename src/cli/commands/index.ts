@@ -3,6 +3,7 @@ import { registerBasicCommands } from './basic';
 import { registerExpressionCommands } from './expression';
 import { registerConfigCommands } from './config';
 import { registerEngineCommands } from './engine';
+import { registerMigrateCommands } from './migrate';
 
 /** Each feature area adds its verbs here. */
 export function registerCommands(program: Command, setExit: (code: number) => void): void {
@@ -10,4 +11,5 @@ export function registerCommands(program: Command, setExit: (code: number) => vo
   registerExpressionCommands(program, setExit);
   registerConfigCommands(program, setExit);
   registerEngineCommands(program, setExit);
+  registerMigrateCommands(program, setExit);
 }

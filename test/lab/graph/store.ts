@@ -50,6 +50,8 @@ export class TenantStore {
   private deleted = new Map<string, DeletedItem>();
   private purged = new Map<string, ObjectKind>();
   private parsedRules = new Map<string, RuleNode>();
+  /** Groups whose source of authority was switched to the cloud (onPremisesSyncBehavior.isCloudManaged). */
+  private cloudManaged = new Set<string>();
 
   constructor(readonly domain = 'contoso.onmicrosoft.com') {}
 
@@ -196,6 +198,34 @@ export class TenantStore {
     const changed = this.applyPatch('group', group, patch);
     // Static → dynamic: the rule replaces every assigned member. Dynamic → static: the members stay, now assigned.
     if (['membershipRule', 'membershipRuleProcessingState', 'groupTypes'].some((p) => changed.includes(p))) this.evaluateGroupRule(group);
+    return group;
+  }
+
+  /**
+   * onPremisesSyncBehavior.isCloudManaged of a group (Graph: "Convert group source of authority to the cloud").
+   * Only groups synced from AD (or converted before) have a source of authority to switch.
+   */
+  groupSyncBehavior(id: string): { id: string; isCloudManaged: boolean } {
+    const group = this.getGroup(id);
+    if (!group) throw notFound(id);
+    return { id: group.id, isCloudManaged: this.cloudManaged.has(group.id) };
+  }
+
+  /**
+   * Switch the source of authority: true = cloud (the group shows onPremisesSyncEnabled false, "formerly synced",
+   * and is changed in the cloud from now on; Connect's updates are blocked), false = back to AD (rollback: Connect
+   * takes it over again, onPremisesSyncEnabled true). Recorded as an update, so delta reports it.
+   */
+  setGroupCloudManaged(id: string, isCloudManaged: boolean): GraphGroup {
+    const group = this.getGroup(id);
+    if (!group) throw notFound(id);
+    const converted = this.cloudManaged.has(group.id);
+    if (!converted && group.onPremisesSyncEnabled !== true && !group.onPremisesSecurityIdentifier) {
+      throw badRequest('The source of authority can only be changed for objects synchronized from on-premises Active Directory.');
+    }
+    if (isCloudManaged) this.cloudManaged.add(group.id);
+    else this.cloudManaged.delete(group.id);
+    this.applyPatch('group', group, { onPremisesSyncEnabled: isCloudManaged ? false : true });
     return group;
   }
 

@@ -4,7 +4,7 @@ import type { AuthContext } from '../http-types';
 import type { ObjectKind } from '../types';
 
 export type Permission = 'groups.read' | 'groups.write' | 'members.read' | 'members.write' | 'users.read' | 'users.write'
-  | 'directory.read' | 'entitlement.read' | 'entitlement.write';
+  | 'directory.read' | 'entitlement.read' | 'entitlement.write' | 'groupSyncBehavior.read' | 'groupSyncBehavior.write';
 
 const GRANTS: Record<Permission, string[]> = {
   'groups.read': ['Group.Read.All', 'Group.ReadWrite.All', 'GroupMember.Read.All', 'GroupMember.ReadWrite.All',
@@ -18,6 +18,9 @@ const GRANTS: Record<Permission, string[]> = {
   'directory.read': ['Directory.Read.All', 'Directory.ReadWrite.All'],
   'entitlement.read': ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'],
   'entitlement.write': ['EntitlementManagement.ReadWrite.All'],
+  // onPremisesSyncBehavior-get/-update (Graph v1.0): least privileged Group-OnPremisesSyncBehavior.ReadWrite.All.
+  'groupSyncBehavior.read': ['Group-OnPremisesSyncBehavior.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'groupSyncBehavior.write': ['Group-OnPremisesSyncBehavior.ReadWrite.All'],
 };
 
 export function allows(auth: AuthContext, perm: Permission): boolean {

@@ -141,6 +141,28 @@ export function groupRoutes(): Route[] {
       },
     },
     {
+      // onPremisesSyncBehavior (Graph v1.0): GET and PATCH /groups/{id}/onPremisesSyncBehavior.
+      method: 'GET', pattern: '/groups/{id}/onPremisesSyncBehavior', cost: 1, perms: ['groupSyncBehavior.read'],
+      handler: (req, p, ctx) => {
+        const g = getGroup(ctx.store, p.id);
+        const b = ctx.store.groupSyncBehavior(g.id);
+        return json(200, { '@odata.context': `${req.origin}/${req.version}/$metadata#groups('${g.id}')/onPremisesSyncBehavior/$entity`, id: b.id, isCloudManaged: b.isCloudManaged });
+      },
+    },
+    {
+      method: 'PATCH', pattern: '/groups/{id}/onPremisesSyncBehavior', cost: 1, write: true, perms: ['groupSyncBehavior.write'],
+      handler: (req, p, ctx) => {
+        const g = getGroup(ctx.store, p.id);
+        const body = bodyObject(req);
+        for (const k of Object.keys(body)) {
+          if (k !== 'isCloudManaged' && k !== '@odata.type') throw badRequest(`Property '${k}' does not exist as a declared property or extension property.`);
+        }
+        if (typeof body.isCloudManaged !== 'boolean') throw badRequest("Invalid value specified for property 'isCloudManaged' of resource 'OnPremisesSyncBehavior'.");
+        ctx.store.setGroupCloudManaged(g.id, body.isCloudManaged);
+        return noContent();
+      },
+    },
+    {
       method: 'DELETE', pattern: '/groups/{id}', cost: 1, write: true, perms: ['groups.write'],
       handler: (_req, p, ctx) => {
         const g = getGroup(ctx.store, p.id);
