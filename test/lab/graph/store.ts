@@ -389,6 +389,7 @@ export class TenantStore {
     this.deleted.clear();
     this.purged.clear();
     this.parsedRules.clear();
+    this.cloudManaged.clear();
     this.epoch++;
   }
 
