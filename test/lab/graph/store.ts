@@ -52,6 +52,8 @@ export class TenantStore {
   private parsedRules = new Map<string, RuleNode>();
   /** Groups whose source of authority was switched to the cloud (onPremisesSyncBehavior.isCloudManaged). */
   private cloudManaged = new Set<string>();
+  /** Ids of the active dynamic groups (a user change re-evaluates only these). */
+  private dynamicGroups = new Set<string>();
 
   constructor(readonly domain = 'contoso.onmicrosoft.com') {}
 
@@ -178,6 +180,7 @@ export class TenantStore {
     this.groups.set(id, group);
     this.members.set(id, new Map());
     this.log.record({ kind: 'group', id, op: 'create' });
+    this.trackDynamic(group);
     this.evaluateGroupRule(group);
     return group;
   }
@@ -196,6 +199,7 @@ export class TenantStore {
       }
     }
     const changed = this.applyPatch('group', group, patch);
+    this.trackDynamic(group);
     // Static → dynamic: the rule replaces every assigned member. Dynamic → static: the members stay, now assigned.
     if (['membershipRule', 'membershipRuleProcessingState', 'groupTypes'].some((p) => changed.includes(p))) this.evaluateGroupRule(group);
     return group;
@@ -290,6 +294,7 @@ export class TenantStore {
       for (const m of item.members?.keys() ?? []) this.memberOfIndex.get(m)?.delete(obj.id);
       this.members.delete(obj.id);
       this.groups.delete(obj.id);
+      this.dynamicGroups.delete(obj.id);
     } else {
       this.users.delete(obj.id);
       this.upnIndex.delete((obj as GraphUser).userPrincipalName.toLowerCase());
@@ -324,7 +329,7 @@ export class TenantStore {
     }
     for (const g of item.memberOf) if (this.groups.has(g)) this.link(g, obj.id, kind);
     if (kind === 'user') this.evaluateUserRules(obj as GraphUser);
-    else this.evaluateGroupRule(obj as GraphGroup);
+    else { this.trackDynamic(obj as GraphGroup); this.evaluateGroupRule(obj as GraphGroup); }
     return obj;
   }
 
@@ -390,6 +395,7 @@ export class TenantStore {
     this.purged.clear();
     this.parsedRules.clear();
     this.cloudManaged.clear();
+    this.dynamicGroups.clear();
     this.epoch++;
   }
 
@@ -427,6 +433,11 @@ export class TenantStore {
     return node;
   }
 
+  private trackDynamic(group: GraphGroup): void {
+    if (isDynamic(group)) this.dynamicGroups.add(group.id);
+    else this.dynamicGroups.delete(group.id);
+  }
+
   private ruleOf(group: GraphGroup): RuleNode {
     if (typeof group.membershipRule !== 'string') {
       throw badRequest("Invalid value specified for property 'membershipRule' of resource 'Group'.");
@@ -450,8 +461,9 @@ export class TenantStore {
 
   /** Re-evaluate every processed dynamic group for one user (user created, changed or restored). */
   private evaluateUserRules(user: GraphUser): void {
-    for (const group of this.groups.values()) {
-      if (!isDynamic(group) || group.membershipRuleProcessingState !== 'On') continue;
+    for (const id of this.dynamicGroups) {
+      const group = this.groups.get(id)!;
+      if (group.membershipRuleProcessingState !== 'On') continue;
       const wanted = evaluateRule(this.ruleOf(group), user);
       const has = this.members.get(group.id)!.has(user.id);
       if (wanted && !has) this.link(group.id, user.id, 'user');
