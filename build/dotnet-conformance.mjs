@@ -109,7 +109,7 @@ async function main() {
       DOTNET_NOLOGO: '1',
       DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1',
     };
-    const args = ['test', project, '--nologo', '-v', 'q', '--logger', 'trx;LogFileName=result.trx', '--logger', 'console;verbosity=normal',
+    const args = ['test', project, '--nologo', '-v', 'q', '--disable-build-servers', '--logger', 'trx;LogFileName=result.trx', '--logger', 'console;verbosity=normal',
       '--results-directory', resultDir, ...(values.filter ? ['--filter', values.filter] : [])];
     const code = await run('dotnet', args, env);
     const trx = join(resultDir, 'result.trx');

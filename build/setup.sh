@@ -70,7 +70,7 @@ fi
 
 # 5. NuGet packages of the .NET conformance suite (Microsoft.Graph, Azure.Identity, xunit; built and run by npm test)
 log "NuGet: restore test/dotnet-conformance"
-dotnet restore test/dotnet-conformance/GraphConformance.csproj --nologo -v q
+dotnet restore test/dotnet-conformance/GraphConformance.csproj --nologo -v q --disable-build-servers
 
 # 6. Build the bundled core
 log "build"
