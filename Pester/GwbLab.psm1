@@ -34,6 +34,8 @@ process.stdout.write(JSON.stringify({
   ldap: { url: dc.url, baseDn: dc.baseDn, targetOu: dc.targetOu, targetOu2: dc.targetOu2, usersOu: dc.usersOu,
           bindDn: dc.service.bindDn, password: dc.service.password, caFile: dc.caFile },
   admin: { ...dc.admin },
+  dc: { dir: dc.dir, serviceSid: dc.service.sid },
+  connectOu: lab.seeded.connect ? lab.seeded.connect.ou : null,
   env: { ...config.env, LDAPTLS_CACERT: dc.caFile },
   controlUrl: graph.controlUrl,
   passwordFile: config.passwordFile,
@@ -50,10 +52,12 @@ function Start-GwbTestLab {
     Starts a private lab (own DC + Graph emulator) and returns its endpoints and credentials.
     #>
     [CmdletBinding()]
-    param([string]$Tenant, [int]$Users = 0)
+    param([string]$Tenant, [int]$Users = 0, [int]$ConnectGeneratedMembers = -1)
     $opts = @{}
     if ($Tenant) { $opts.tenant = (Join-Path $script:RepoRoot $Tenant) }
     if ($Users) { $opts.users = $Users }
+    # Tenants with a $connectWriteback section: members generated for the big Connect-written group.
+    if ($ConnectGeneratedMembers -ge 0) { $opts.connectGeneratedMembers = $ConnectGeneratedMembers }
     $psi = [System.Diagnostics.ProcessStartInfo]::new('node')
     foreach ($a in '--import', 'tsx', '--input-type=module', '-e', $script:LabHostScript) { $psi.ArgumentList.Add($a) }
     $psi.WorkingDirectory = $script:RepoRoot
@@ -288,6 +292,29 @@ function Get-GwbAdUserDn {
     [CmdletBinding()]
     param([Parameter(Mandatory)]$Lab, [Parameter(Mandatory)][string]$UserPrincipalName)
     (@(Invoke-GwbLdapSearch -Lab $Lab -Filter "(userPrincipalName=$UserPrincipalName)" -Attribute 'dn') | Select-Object -First 1).dn
+}
+
+function Grant-GwbLabGroupRight {
+    <#
+    .SYNOPSIS
+    What an admin does for the job's account on another OU (Set-AADCloudSyncPermissions / dsacls): read/write the
+    groups below it (test/lab/connect-v2.ts grantGroupRights, on the lab DC's database).
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Lab, [Parameter(Mandatory)][string]$OrganizationalUnit)
+    $script = 'const m = await import(process.env.GWB_CONNECT_V2); const grant = m.grantGroupRights ?? m.default?.grantGroupRights; await grant(JSON.parse(process.env.GWB_DC), process.env.GWB_OU);'
+    $env:GWB_CONNECT_V2 = Join-Path $script:RepoRoot 'test/lab/connect-v2.ts'
+    $env:GWB_DC = (@{ dir = $Lab.dc.dir; service = @{ sid = $Lab.dc.serviceSid } } | ConvertTo-Json -Compress)
+    $env:GWB_OU = $OrganizationalUnit
+    try {
+        Push-Location $script:RepoRoot
+        $out = & node --import tsx --input-type=module -e $script 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "Granting rights on $OrganizationalUnit failed: $($out -join "`n")" }
+    }
+    finally {
+        Pop-Location
+        Remove-Item Env:GWB_CONNECT_V2, Env:GWB_DC, Env:GWB_OU -ErrorAction SilentlyContinue
+    }
 }
 
 # Attributes a read or a bind changes on the DC (logon bookkeeping): left out of snapshots.

@@ -188,7 +188,7 @@ export async function seedConnectWriteback(
  * UserGroupCreateDelete, or dsacls): list/read the OU, create/delete groups, read/write all properties of the
  * groups below it. `samba-tool dsacl set` on the running DC's database, as the golden build does.
  */
-export async function grantGroupRights(dc: DcHandle, ouDn: string): Promise<void> {
+export async function grantGroupRights(dc: { dir: string; service: { sid: string } }, ouDn: string): Promise<void> {
   const sid = dc.service.sid;
   const g = CLASS_GUID.group;
   const sddl = `(A;;RPLCLORC;;;${sid})(OA;CI;CCDC;${g};;${sid})(OA;CIIO;RPWPLCLORC;;${g};${sid})`;

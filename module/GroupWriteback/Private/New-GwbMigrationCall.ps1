@@ -16,7 +16,7 @@ function New-GwbMigrationCall {
     )
     $tenantOnly = @{}
     foreach ($k in 'ClientSecret', 'CertificatePassword', 'CertificateThumbprint') {
-        if ($BoundParameters.Contains($k)) { $tenantOnly[$k] = $BoundParameters[$k] }
+        if ($BoundParameters.ContainsKey($k)) { $tenantOnly[$k] = $BoundParameters[$k] }
     }
     $secrets = Get-GwbSecret -BoundParameters $tenantOnly -Cmdlet $Cmdlet
     $params = @{ configPath = (Resolve-GwbConfigPath -ConfigPath $ConfigPath) }
