@@ -118,6 +118,7 @@ export function resolveConfig(doc: unknown, options: LoadOptions & { configPath?
   if (cfg.tenant.authorityHost) tenant.authorityHost = cfg.tenant.authorityHost.replace(/\/+$/, '');
   if (cfg.tenant.graphBaseUrl) tenant.graphBaseUrl = cfg.tenant.graphBaseUrl.replace(/\/+$/, '');
   if (cfg.tenant.caFile) tenant.caFile = abs(cfg.tenant.caFile);
+  if (cfg.tenant.timeoutMs !== undefined) tenant.timeoutMs = cfg.tenant.timeoutMs;
 
   const directory: ResolvedConfig['directory'] = {
     urls: cfg.directory.urls.map((u) => u.replace(/\/+$/, '')),
@@ -154,6 +155,10 @@ export function resolveConfig(doc: unknown, options: LoadOptions & { configPath?
     safety: {
       deleteThreshold: cfg.safety?.deleteThreshold ?? 500,
       quarantineAfterFailures: cfg.safety?.quarantineAfterFailures ?? 3,
+      memberRemovalThreshold: {
+        percent: cfg.safety?.memberRemovalThreshold?.percent ?? 50,
+        minGroupSize: cfg.safety?.memberRemovalThreshold?.minGroupSize ?? 50,
+      },
     },
     state: { path: abs(cfg.state?.path ?? './state')! },
     log: { retentionDays: cfg.log?.retentionDays ?? 30 },

@@ -89,6 +89,7 @@ export interface ConfigFile {
     cloud?: CloudName;
     authorityHost?: string;
     graphBaseUrl?: string;
+    timeoutMs?: number;
     caFile?: string;
     auth: ConfigAuth;
   };
@@ -106,7 +107,7 @@ export interface ConfigFile {
   mappings?: unknown[];
   membership?: { provisionOnPremisesUsers?: boolean; keepUnmanagedMembers?: boolean; batchSize?: number };
   lifecycle?: { onSoftDelete?: OnSoftDelete; onPermanentDelete?: OnPermanentDelete; onScopeExit?: OnScopeExit };
-  safety?: { deleteThreshold?: number; quarantineAfterFailures?: number };
+  safety?: { deleteThreshold?: number; quarantineAfterFailures?: number; memberRemovalThreshold?: { percent?: number; minGroupSize?: number } };
   state?: { path?: string };
   log?: { retentionDays?: number };
 }
@@ -140,6 +141,8 @@ export interface ResolvedConfig {
     authorityHost?: string;
     /** Override of the cloud's Graph endpoint, https://host[:port]. */
     graphBaseUrl?: string;
+    /** Per-request timeout of Graph calls in ms (unset: 120000). */
+    timeoutMs?: number;
     /** Absolute path of an extra CA bundle (PEM) to trust for Graph and login. */
     caFile?: string;
     auth: ResolvedAuth;
@@ -163,7 +166,7 @@ export interface ResolvedConfig {
   mappings: unknown[];
   membership: { provisionOnPremisesUsers: boolean; keepUnmanagedMembers: boolean; batchSize: number };
   lifecycle: { onSoftDelete: OnSoftDelete; onPermanentDelete: OnPermanentDelete; onScopeExit: OnScopeExit };
-  safety: { deleteThreshold: number; quarantineAfterFailures: number };
+  safety: { deleteThreshold: number; quarantineAfterFailures: number; memberRemovalThreshold: { percent: number; minGroupSize: number } };
   state: { path: string };
   log: { retentionDays: number };
 }

@@ -307,3 +307,30 @@ export function toDirectoryError(err: unknown, ctx: ErrorContext): DirectoryErro
     hint: 'Unexpected directory failure; see the message.',
   });
 }
+
+/**
+ * Every configured domain controller stopped answering (the pool's circuit breaker gave each up): the cycle
+ * stops with this one error instead of failing each remaining object on its own timeout.
+ */
+export class DirectoryUnavailableError extends DirectoryError {
+  /** Marks an error after which going on with the cycle is pointless (the engine stops at once). */
+  readonly stopsCycle = true;
+  readonly urls: string[];
+
+  constructor(urls: string[], failures: number, last: unknown, timeoutMs: number) {
+    const lastText = last instanceof Error ? last.message : last !== undefined ? String(last) : 'no answer';
+    const which = urls.length === 1 ? `The domain controller ${urls[0]}` : `None of the domain controllers (${urls.join(', ')})`;
+    super(`${which} stopped answering: ${failures} connection failures in a row (timeout ${Math.round(timeoutMs / 1000)} s; last: ${lastText}). The cycle was stopped.`, {
+      operation: 'connect',
+      url: urls.join(', '),
+      code: 'DomainControllerUnavailable',
+      category: 'ConnectionError',
+      hint:
+        'Check that the domain controller is running and answering LDAP (service hung or stopped, host down, firewall). ' +
+        (urls.length === 1 ? 'Add a second domain controller to directory.urls for failover. ' : '') +
+        'Nothing is lost: the next run picks up where this one stopped.',
+      ...(last !== undefined ? { cause: last } : {}),
+    });
+    this.urls = urls;
+  }
+}

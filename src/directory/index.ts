@@ -4,6 +4,7 @@ export { LdapPool, DEFAULT_POOL_SIZE, MAX_POOL_SIZE, type PoolOptions, type Pool
 export {
   DirectoryError,
   DuplicateAnchorError,
+  DirectoryUnavailableError,
   toDirectoryError,
   isConnectionFailure,
   resultCodeOf,

@@ -16,7 +16,7 @@ import type { Target } from '../model/ports';
 import { chunk, mapLimit } from './batch';
 import { formatDn, formatRdn, normalizeDn, parseDn } from './dn';
 import { ANCHOR_ATTRIBUTE, GROUP_ATTRIBUTES, USER_ATTRIBUTES, firstString, searchAttributes, toAdGroup, toAdUser, bufferValue } from './entry';
-import { DirectoryError, DuplicateAnchorError, resultCodeOf, toDirectoryError, type DirectoryOperation } from './errors';
+import { DirectoryError, DuplicateAnchorError, isConnectionFailure, resultCodeOf, toDirectoryError, type DirectoryOperation } from './errors';
 import { and, anyOf, eq, type Filter, not, present, startsWith } from './filter';
 import { guidBytesFromAnchor } from './guid';
 import { DEFAULT_RANGE_SIZE, pickRange, rangeAttribute } from './member-range';
@@ -253,7 +253,11 @@ export class LdapTarget implements Target {
           step = await pages.next();
         } catch (err) {
           const e = this.fail(err, 'search', this.searchBase);
-          broken = e.category === 'ConnectionError';
+          broken = isConnectionFailure(e);
+          if (broken) {
+            lease.release(true, e);
+            throw this.pool.unavailableError ?? e;
+          }
           throw e;
         }
         if (step.done) {

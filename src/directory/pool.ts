@@ -7,13 +7,18 @@
  *   TLS on 389 whenever tlsOptions is set, so tlsOptions is only given for ldaps://).
  * - Several URLs fail over in order; a URL that failed to connect is skipped for `downForMs` unless all are down.
  * - A connection that broke (socket closed, timed out) is dropped and replaced on the next use.
+ * - A circuit breaker per URL (see `breaker.ts`): after a few connection-level failures in a row (timeouts,
+ *   refused, reset — never an LDAP result code) the URL is given up for this pool; its connections, even those
+ *   waiting on a hung server, are cut at once, and new ones go to the next URL. When every URL is given up, every
+ *   caller fails at once with a DirectoryUnavailableError instead of each waiting out its own timeout.
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Client } from 'ldapts';
 import { ConfigError } from '../core/errors';
-import { DirectoryError, isConnectionFailure, resultCodeOf, toDirectoryError } from './errors';
+import { UrlBreaker } from './breaker';
+import { DirectoryError, DirectoryUnavailableError, isConnectionFailure, resultCodeOf, toDirectoryError } from './errors';
 
 export const DEFAULT_POOL_SIZE = 4;
 /** Samba's LDAP listen backlog is 10: never open more connections than that. */
@@ -38,6 +43,8 @@ export interface PoolOptions {
   timeoutMs?: number;
   /** How long a URL that failed to connect is skipped (default 30 s). */
   downForMs?: number;
+  /** Connection-level failures in a row after which a URL is given up (default 3; 0 = never). */
+  breakerThreshold?: number;
 }
 
 export interface PoolStats {
@@ -47,6 +54,8 @@ export interface PoolStats {
   open: number;
   /** Connections dropped because they broke. */
   dropped: number;
+  /** URLs given up by the circuit breaker. */
+  trippedUrls: string[];
 }
 
 interface Conn {
@@ -58,7 +67,7 @@ interface Conn {
 export interface Lease {
   readonly client: Client;
   readonly url: string;
-  release(broken?: boolean): void;
+  release(broken?: boolean, error?: unknown): void;
 }
 
 export class LdapPool {
@@ -71,6 +80,9 @@ export class LdapPool {
   private total = 0;
   private closed = false;
   private readonly counters = { connects: 0, dropped: 0 };
+  private readonly leased = new Set<Conn>();
+  private readonly breaker: UrlBreaker;
+  private unavailable: DirectoryUnavailableError | undefined;
 
   constructor(opts: PoolOptions) {
     if (!opts.urls.length) throw new ConfigError('No directory URL configured.', { target: 'directory.urls', hint: 'Set at least one ldaps:// or ldap:// URL.' });
@@ -85,10 +97,25 @@ export class LdapPool {
     this.opts = opts;
     this.size = Math.max(1, Math.min(MAX_POOL_SIZE, opts.size ?? DEFAULT_POOL_SIZE));
     this.ca = opts.ca;
+    this.breaker = new UrlBreaker({ threshold: opts.breakerThreshold ?? 3, timeoutMs: this.timeoutMs() });
   }
 
   stats(): PoolStats {
-    return { connects: this.counters.connects, open: this.total, dropped: this.counters.dropped };
+    return { connects: this.counters.connects, open: this.total, dropped: this.counters.dropped, trippedUrls: this.breaker.tripped() };
+  }
+
+  private timeoutMs(): number {
+    return this.opts.timeoutMs ?? 120_000;
+  }
+
+  /** Connect/TLS handshake budget: the operation timeout unless set lower (a stopped DC accepts TCP but never answers). */
+  private connectTimeoutMs(): number {
+    return Math.min(this.opts.connectTimeoutMs ?? this.timeoutMs(), this.timeoutMs());
+  }
+
+  /** Set once every URL was given up by the breaker: the reason every call fails now. */
+  get unavailableError(): DirectoryUnavailableError | undefined {
+    return this.unavailable;
   }
 
   /**
@@ -104,7 +131,9 @@ export class LdapPool {
         return out;
       } catch (err) {
         const broken = isConnectionFailure(err) || !lease.client.isConnected;
-        lease.release(broken);
+        lease.release(broken, err);
+        // Once every DC is given up, one clear error instead of this connection's own symptom.
+        if (broken && this.unavailable) throw this.unavailable;
         if (broken && attempt < retries && !this.closed) continue;
         throw err;
       }
@@ -114,13 +143,17 @@ export class LdapPool {
   /** Borrow a bound connection (waits when all are busy). */
   async lease(): Promise<Lease> {
     const conn = await this.acquire();
+    this.leased.add(conn);
     let done = false;
     return {
       client: conn.client,
       url: conn.url,
-      release: (broken = false) => {
+      release: (broken = false, error?: unknown) => {
         if (done) return;
         done = true;
+        this.leased.delete(conn);
+        if (broken) this.failed(conn.url, error);
+        else this.breaker.success(conn.url);
         if (broken || this.closed || !conn.client.isConnected) this.drop(conn, broken);
         else this.handBack(conn);
       },
@@ -135,8 +168,22 @@ export class LdapPool {
     await Promise.all(idle.map((c) => c.client.unbind().catch(() => undefined)));
   }
 
+  /** A connection-level failure on `url`: count it; past the breaker's limit give the URL up. */
+  private failed(url: string, error: unknown): void {
+    if (!this.breaker.failure(url)) return;
+    this.downUntil.set(url, Number.MAX_SAFE_INTEGER);
+    // Cut every connection to that URL now, even one waiting on a hung server: its caller fails (and retries on
+    // the next URL) at once instead of waiting out its own timeout.
+    for (const c of [...this.leased, ...this.idle]) if (c.url === url) cutSocket(c.client);
+    if (this.opts.urls.every((u) => this.breaker.isTripped(u))) {
+      this.unavailable = new DirectoryUnavailableError(this.opts.urls, this.breaker.failures(url), error, this.timeoutMs());
+      for (const w of this.waiters.splice(0)) w(undefined);
+    }
+  }
+
   private async acquire(): Promise<Conn> {
     for (;;) {
+      if (this.unavailable) throw this.unavailable;
       if (this.closed) throw new DirectoryError('The directory connection pool is closed.', { operation: 'connect', code: 'PoolClosed', category: 'InvalidOperation' });
       const idle = this.idle.pop();
       if (idle) {
@@ -194,11 +241,12 @@ export class LdapPool {
     return this.ca;
   }
 
-  /** URLs in configured order, those recently down moved last. */
+  /** URLs in configured order, those recently down moved last, those given up by the breaker left out. */
   private candidates(): string[] {
     const now = Date.now();
-    const up = this.opts.urls.filter((u) => (this.downUntil.get(u) ?? 0) <= now);
-    const down = this.opts.urls.filter((u) => (this.downUntil.get(u) ?? 0) > now);
+    const live = this.opts.urls.filter((u) => !this.breaker.isTripped(u));
+    const up = live.filter((u) => (this.downUntil.get(u) ?? 0) <= now);
+    const down = live.filter((u) => (this.downUntil.get(u) ?? 0) > now);
     return [...up, ...down];
   }
 
@@ -212,12 +260,18 @@ export class LdapPool {
       const tlsOptions: ConnectionOptions = { rejectUnauthorized: true, ...(ca !== undefined ? { ca } : {}) };
       const client = new Client({
         url,
-        connectTimeout: this.opts.connectTimeoutMs ?? 10_000,
-        timeout: this.opts.timeoutMs ?? 120_000,
+        connectTimeout: this.connectTimeoutMs(),
+        timeout: this.timeoutMs(),
         // tlsOptions force TLS regardless of scheme in ldapts: only for ldaps://.
         ...(secure ? { tlsOptions } : {}),
       });
       let stage: 'connect' | 'startTLS' | 'bind' = 'connect';
+      // ldapts has no deadline for the TLS handshake after StartTLS: cut the socket if the whole open overruns.
+      let overran = false;
+      const deadline = setTimeout(() => {
+        overran = true;
+        cutSocket(client);
+      }, this.connectTimeoutMs() + this.timeoutMs());
       try {
         if (!secure && this.opts.startTls !== false) {
           stage = 'startTLS';
@@ -227,14 +281,22 @@ export class LdapPool {
         await client.bind(this.opts.bindDn, this.opts.password);
         this.counters.connects++;
         this.downUntil.delete(url);
+        this.breaker.success(url);
         return { client, url };
       } catch (err) {
         await client.unbind().catch(() => undefined);
-        const e = toDirectoryError(err, { operation: stage, url, bindDn: this.opts.bindDn });
+        const e = toDirectoryError(overran ? Object.assign(new Error(`Connection timeout (${stage})`), { cause: err }) : err, { operation: stage, url, bindDn: this.opts.bindDn });
         // A directory answer (bad credentials, strong auth required…) is the same on every DC: stop here.
-        if (resultCodeOf(err) !== undefined) throw e;
+        if (resultCodeOf(err) !== undefined) {
+          this.breaker.success(url);
+          throw e;
+        }
         this.downUntil.set(url, Date.now() + (this.opts.downForMs ?? 30_000));
+        this.failed(url, e);
+        if (this.unavailable) throw this.unavailable;
         lastError = e;
+      } finally {
+        clearTimeout(deadline);
       }
     }
     if (this.opts.urls.length > 1 && lastError) {
@@ -249,4 +311,12 @@ export class LdapPool {
     }
     throw lastError!;
   }
+}
+
+/**
+ * Close a connection's socket at once (ldapts offers no abort): its pending requests are rejected with
+ * "Connection closed before message response", which the caller sees as a connection failure.
+ */
+function cutSocket(client: Client): void {
+  (client as unknown as { socket?: { destroy(): void } }).socket?.destroy();
 }

@@ -59,7 +59,11 @@ export function openTarget(config: ResolvedConfig, mapper?: GroupMapper): LdapTa
 }
 
 export function openSource(config: ResolvedConfig, sink?: EventSink): Source {
-  return createGraphSource(graphConnection(config), { extraGroupProperties: extraGroupProperties(config), ...(sink ? { events: sink } : {}) });
+  return createGraphSource(graphConnection(config), {
+    extraGroupProperties: extraGroupProperties(config),
+    ...(config.tenant.timeoutMs !== undefined ? { requestTimeoutMs: config.tenant.timeoutMs } : {}),
+    ...(sink ? { events: sink } : {}),
+  });
 }
 
 export function openPorts(config: ResolvedConfig, mapper: GroupMapper, sink?: EventSink): Ports {

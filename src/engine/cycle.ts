@@ -13,7 +13,7 @@ import type { AdGroup, DirectoryOpCounts } from '../model/directory';
 import type { Source, Target } from '../model/ports';
 import { ProvisioningLog } from '../state/log';
 import type { StateStore } from '../state/store';
-import type { StateDoc } from '../state/types';
+import type { HeldBatch, StateDoc } from '../state/types';
 import { chunk, mapLimit } from './concurrency';
 import type { CycleEnv } from './env';
 import { CycleGroupRefs } from './group-refs';
@@ -24,8 +24,8 @@ import type { GroupMapper } from './map';
 import { AnchorIndex, ConnectMarkerIndex, targetLookup } from './match';
 import { MemberResolver } from './members';
 import { reconcileMembers, type MemberWork } from './member-step';
-import { Recorder } from './recorder';
-import { pendingHeldGroupIds, recordSuccess, recordTotalFailure } from './safety';
+import { Recorder, stopsCycle } from './recorder';
+import { createMemberRemovalBatch, pendingHeldGroupIds, recordSuccess, recordTotalFailure } from './safety';
 import { scopeGroup } from './scope';
 import type { RunSummary } from './summary';
 import { anchorOf, groupIdOfAnchor, type LifecycleAction, type LifecycleCause, type PlanAction } from './types';
@@ -98,16 +98,24 @@ function graphCounts(source: Source): Record<string, unknown> | undefined {
 
 export async function runCycle(o: CycleOptions): Promise<CycleResult> {
   const now = o.now ?? (() => new Date());
-  const signal = o.signal ?? new AbortController().signal;
+  const outer = o.signal ?? new AbortController().signal;
+  // The cycle's own stop: an error that makes going on pointless (every DC given up) aborts every worker and
+  // Graph read at once, and becomes the cycle's one error.
+  const stop = new AbortController();
+  const signal = AbortSignal.any([outer, stop.signal]);
   const dryRun = !!o.dryRun;
   const started = now();
   const cycleId = randomUUID();
   const doc: StateDoc = dryRun ? structuredClone(o.store.doc) : o.store.doc;
   const log = dryRun ? undefined : new ProvisioningLog(o.store.logDir);
   const rec = new Recorder(cycleId, o.sink, log, dryRun, o.onAction);
+  rec.onStop = (err) => {
+    o.sink.verbose(`Stopping the cycle: ${serializeError(err).message}`);
+    stop.abort(err);
+  };
   const refs = new CycleGroupRefs(o.source, o.target, o.config.scope);
   const resolver = new MemberResolver(o.source, o.target, { provisionOnPremisesUsers: o.config.membership.provisionOnPremisesUsers }, refs);
-  const env: CycleEnv = { config: o.config, source: o.source, target: o.target, mapper: o.mapper, doc, rec, refs, resolver, signal, dryRun, now };
+  const env: CycleEnv = { config: o.config, source: o.source, target: o.target, mapper: o.mapper, doc, rec, refs, resolver, signal, dryRun, now, memberHolds: [] };
   if (!dryRun) {
     env.checkpoint = () => {
       log?.flush();
@@ -156,8 +164,14 @@ export async function runCycle(o: CycleOptions): Promise<CycleResult> {
     if (mode === 'full') result = await fullCycle(env, phase);
   } catch (err) {
     error = err;
-    status = isCancelled(err, signal) ? 'cancelled' : 'failed';
+    status = isCancelled(err, outer) ? 'cancelled' : 'failed';
   }
+  if (rec.stoppedBy === undefined && stopsCycle(error)) rec.stoppedBy = error;
+  if (rec.stoppedBy !== undefined && !outer.aborted) {
+    error = rec.stoppedBy;
+    status = 'failed';
+  }
+  rec.settleDeferred();
 
   const finished = now();
   rec.updateFailed(doc, finished);
@@ -284,7 +298,8 @@ function memberWork(outcomes: ObjectOutcome[]): MemberWork[] {
   return work;
 }
 
-async function memberPhase(env: CycleEnv, work: MemberWork[]): Promise<void> {
+/** Reconcile memberships; member removals the guard held become one batch. */
+async function memberPhase(env: CycleEnv, work: MemberWork[]): Promise<HeldBatch | undefined> {
   let done = 0;
   await mapLimit(
     work,
@@ -295,6 +310,16 @@ async function memberPhase(env: CycleEnv, work: MemberWork[]): Promise<void> {
     },
     env.signal,
   );
+  if (!env.memberHolds.length || env.dryRun) return undefined;
+  const percent = env.config.safety.memberRemovalThreshold.percent;
+  const batch = createMemberRemovalBatch(env.doc, env.rec.cycleId, env.memberHolds.splice(0), percent, env.now());
+  env.rec.sink.warn(`${batch.reason} None of them was applied; review them, then approve with 'Approve-GroupProvisioningDeletion -BatchId ${batch.id}' (PowerShell) or 'gwb approve-deletes --batch ${batch.id}'.`, { batchId: batch.id });
+  return batch;
+}
+
+function heldOf(life: { held?: HeldBatch }, members: HeldBatch | undefined): Pick<PhaseResult, 'heldBatch'> {
+  const b = life.held ?? members;
+  return b ? { heldBatch: { batchId: b.id, count: b.actions.length, reason: b.reason } } : {};
 }
 
 function checkAborted(env: CycleEnv): void {
@@ -396,6 +421,7 @@ async function fullCycle(env: CycleEnv, phase: Phase): Promise<PhaseResult> {
     const extra = cause === 'scopeExit' ? refs.outOfScope.get(id) : undefined;
     actions.push(lifecycleAction(cause, config.lifecycle, ad, id, (ad.attributes.displayName as string) ?? null, extra));
   }
+  await confirmPermanentDeletes(env, actions, adById);
   // Forget records whose AD object is gone and that are not in scope.
   const pendingIds = pendingHeldGroupIds(doc);
   for (const id of Object.keys(doc.groups)) {
@@ -405,13 +431,40 @@ async function fullCycle(env: CycleEnv, phase: Phase): Promise<PhaseResult> {
   for (const k of keepEmptyList) await keepEmpty(env, k.id, k.dn);
 
   const work = memberWork(outcomes.filter((r) => r.ok && r.dn));
-  await phase('Provisioning memberships', 6, () => memberPhase(env, work));
+  const memberHeld = await phase('Provisioning memberships', 6, () => memberPhase(env, work));
   checkAborted(env);
   return {
     ...(deltaLink ? { deltaLink } : {}),
-    ...(life.held ? { heldBatch: { batchId: life.held.id, count: life.held.actions.length, reason: life.held.reason } } : {}),
+    ...heldOf(life, memberHeld),
     pending: life.pending,
   };
+}
+
+/**
+ * A group missing from both the listing and deleted items is "permanently deleted" — or the listing was cut
+ * short. Ask Graph for each by id before deleting anything: one that still exists proves the listing broken, and
+ * is neither deleted nor counted as a delete (an error for it instead; the next cycle reads again).
+ */
+async function confirmPermanentDeletes(env: CycleEnv, actions: LifecycleAction[], adById: Map<string, AdGroup>): Promise<void> {
+  const unconfirmed = actions.filter((a) => a.cause === 'permanentDelete' && a.kind !== 'leave');
+  if (!unconfirmed.length) return;
+  const present = new Set<string>();
+  for (const part of chunk(unconfirmed.map((a) => a.groupId), 1000)) for (const g of await env.source.getGroups(part, env.signal)) present.add(g.id.toLowerCase());
+  for (const a of unconfirmed) {
+    if (!present.has(a.groupId)) continue;
+    actions.splice(actions.indexOf(a), 1);
+    adById.delete(a.groupId);
+    env.rec.fail(
+      a.groupId,
+      new GwbError(`Group ${a.groupId} exists in Entra ID but the group listing did not return it: the listing was cut short, so ${a.dn} is not deleted.`, {
+        code: 'IncompleteGroupListing',
+        category: 'ReadError',
+        target: a.groupId,
+        hint: 'Nothing was deleted; the next cycle reads the groups again.',
+      }),
+      { dn: a.dn, displayName: a.displayName },
+    );
+  }
 }
 
 // ------------------------------------------------------------------------------------------------ delta cycle
@@ -545,11 +598,11 @@ async function deltaCycle(env: CycleEnv, delta: DeltaRead, phase: Phase): Promis
     const ads = await target.findByAnchor(anchorOf(p));
     if (ads.length === 1) work.push({ groupId: p, displayName: null, dn: ads[0].dn, created: false });
   }
-  await phase('Provisioning memberships', 6, () => memberPhase(env, work));
+  const memberHeld = await phase('Provisioning memberships', 6, () => memberPhase(env, work));
   checkAborted(env);
   return {
     deltaLink: delta.link,
-    ...(life.held ? { heldBatch: { batchId: life.held.id, count: life.held.actions.length, reason: life.held.reason } } : {}),
+    ...heldOf(life, memberHeld),
     pending: life.pending,
   };
 }

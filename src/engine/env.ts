@@ -1,7 +1,7 @@
 /** Everything one cycle's steps share. */
 import type { ResolvedConfig } from '../config/types';
 import type { Source, Target } from '../model/ports';
-import type { StateDoc } from '../state/types';
+import type { HeldAction, StateDoc } from '../state/types';
 import type { CycleGroupRefs } from './group-refs';
 import type { GroupMapper } from './map';
 import type { MemberResolver } from './members';
@@ -22,4 +22,6 @@ export interface CycleEnv {
   now: () => Date;
   /** Persist progress so far (state + log); absent in dry runs. */
   checkpoint?: () => void;
+  /** Member removals the member-removal guard held this cycle (one batch at the end of the member phase). */
+  memberHolds: HeldAction[];
 }

@@ -12,6 +12,8 @@ import { createHeldBatch, partitionByThreshold, pendingHeldGroupIds } from './sa
 import { scopeGroup } from './scope';
 import { anchorOf, GROUP_TYPE_UNIVERSAL_DISTRIBUTION, type LifecycleAction } from './types';
 import { adAttribute } from './match';
+import { reconcileMembers } from './member-step';
+import { normalizeDn } from '../directory/dn';
 
 /** Apply one lifecycle action now. Returns false when it failed (recorded). */
 export async function applyLifecycleAction(env: CycleEnv, action: LifecycleAction, group?: AdGroup): Promise<boolean> {
@@ -110,12 +112,24 @@ export async function applyApprovedBatches(env: CycleEnv): Promise<{ batchId: st
         rec.record({ action: 'skip', result: 'skipped', sourceId: a.groupId, sourceType: 'group', targetDn: a.dn, reason: `approved ${a.action} not applied: ${reason} (batch ${batch.id})` });
       };
       const found = await target.findByAnchor(anchorOf(a.groupId));
-      if (found.length !== 1 || found[0].objectGuid.toLowerCase() !== a.objectGuid.toLowerCase()) {
+      if (found.length !== 1 || (a.objectGuid && found[0].objectGuid.toLowerCase() !== a.objectGuid.toLowerCase())) {
         skip(found.length === 0 ? 'the AD group no longer exists' : 'the AD object with this anchor is not the one held');
         if (found.length === 0) delete doc.groups[a.groupId];
         continue;
       }
       const g = cloud.get(a.groupId);
+      if (a.action === 'removeMembers') {
+        // Re-read the cloud members: only held removals of members still absent from the cloud group happen.
+        if (!g) {
+          skip('the group is gone from Entra ID (its lifecycle applies instead)');
+          continue;
+        }
+        const approvedRemovals = new Set((a.memberDns ?? []).map((dn) => normalizeDn(dn)));
+        const ok = await reconcileMembers(env, { groupId: a.groupId, displayName: g.displayName, dn: found[0].dn, created: false, approvedRemovals });
+        if (ok) applied++;
+        else skipped.push({ groupId: a.groupId, reason: 'failed (see the error; retried by the next full cycle)' });
+        continue;
+      }
       if (a.cause === 'permanentDelete' && g) {
         skip('the group exists in Entra again');
         continue;
@@ -130,7 +144,7 @@ export async function applyApprovedBatches(env: CycleEnv): Promise<{ batchId: st
       }
       const ok = await applyLifecycleAction(
         env,
-        { kind: a.action, cause: a.cause, groupId: a.groupId, displayName: null, dn: found[0].dn, objectGuid: a.objectGuid, reason: `${a.reason}; approved (batch ${batch.id})` },
+        { kind: a.action, cause: a.cause as LifecycleAction['cause'], groupId: a.groupId, displayName: null, dn: found[0].dn, objectGuid: a.objectGuid, reason: `${a.reason}; approved (batch ${batch.id})` },
         found[0],
       );
       if (ok) applied++;

@@ -6,11 +6,13 @@
  * A group created this cycle mostly had its members written inline with the create (inline-members.ts); its
  * work then only names the nested groups that were not provisioned yet at that moment (`deferred`).
  */
+import { GwbError } from '../core/errors';
 import type { MemberRef } from '../model/cloud';
 import { normalizeDn } from '../directory/dn';
 import type { CycleEnv } from './env';
 import { chunk } from './concurrency';
 import { diffMembers } from './plan';
+import { memberRemovalOverThreshold, pendingMemberRemoval } from './safety';
 import type { MemberSkip } from './types';
 
 export interface MemberWork {
@@ -19,6 +21,8 @@ export interface MemberWork {
   dn: string;
   /** Created this cycle: AD has no members yet (no read needed), or only those written inline. */
   created: boolean;
+  /** Approved member removals (normalized DNs) of a held batch: only these may be removed, unguarded. */
+  approvedRemovals?: ReadonlySet<string>;
   /**
    * Set when the create carried the members inline: the nested group ids that were left for this step (not
    * provisioned yet when the group was created). Only these are resolved and added; the cloud members are not
@@ -74,6 +78,49 @@ export async function addMemberBatches(env: CycleEnv, groupId: string, dn: strin
   }
 }
 
+/**
+ * Before any member is removed, prove the member read complete: a listing cut short (a last page without its
+ * next link) looks like removed members. Graph's own count must not exceed what was read; if it does, nothing
+ * of this group is written this cycle and the next cycle reads it again.
+ */
+async function assertCompleteRead(env: CycleEnv, groupId: string, read: number): Promise<void> {
+  if (!env.source.countMembers) return;
+  const total = await env.source.countMembers(groupId, env.signal);
+  if (total <= read) return;
+  throw new GwbError(`The member list of group ${groupId} read ${read} members but Graph counts ${total}: the read was cut short, so no member is removed.`, {
+    code: 'IncompleteMemberRead',
+    category: 'ReadError',
+    target: groupId,
+    hint: 'Nothing of this group was changed; the next cycle reads it again. (Right after members were removed in Entra ID the count may lag for a moment.)',
+  });
+}
+
+/**
+ * The member-removal guard on one group's removals: approved ones pass (only those approved); otherwise a
+ * share over safety.memberRemovalThreshold — or any removal while an earlier hold of this group waits — is
+ * held for approval, and none is applied now.
+ */
+function guardRemovals(env: CycleEnv, work: MemberWork, present: number, remove: string[]): string[] {
+  if (!remove.length) return remove;
+  if (work.approvedRemovals) return remove.filter((dn) => work.approvedRemovals!.has(normalizeDn(dn)));
+  const { doc, rec, config } = env;
+  const id = work.groupId;
+  const pending = pendingMemberRemoval(doc, id);
+  const guard = config.safety.memberRemovalThreshold;
+  if (!pending && !memberRemovalOverThreshold(guard, present, remove.length)) return remove;
+  const share = Math.round((remove.length * 100) / Math.max(1, present));
+  const reason = pending
+    ? `${remove.length} member removals wait for the approval of batch ${pending.id}`
+    : `${remove.length} of ${present} members (${share} %) would be removed in one cycle, more than safety.memberRemovalThreshold.percent = ${guard.percent} %: held for approval`;
+  rec.groups.held++;
+  rec.record({ action: 'held', result: 'held', sourceId: id, sourceType: 'group', groupId: id, targetDn: work.dn, count: remove.length, reason: `${reason} (approve with Approve-GroupProvisioningDeletion or gwb approve-deletes)` });
+  if (env.dryRun) rec.planned({ kind: 'skip', sourceId: id, sourceType: 'group', displayName: work.displayName, dn: work.dn, code: 'MemberRemovalHeld', reason });
+  if (!pending) {
+    env.memberHolds.push({ groupId: id, dn: work.dn, objectGuid: doc.groups[id]?.objectGuid ?? '', action: 'removeMembers', cause: 'memberRemoval', reason, memberDns: remove });
+  }
+  return [];
+}
+
 export async function reconcileMembers(env: CycleEnv, work: MemberWork): Promise<boolean> {
   const { rec, target, source, config, doc } = env;
   const id = work.groupId;
@@ -89,7 +136,10 @@ export async function reconcileMembers(env: CycleEnv, work: MemberWork): Promise
     const keep = config.membership.keepUnmanagedMembers;
     const record = doc.groups[id];
     const written = keep ? new Set(record?.writtenMembers ?? []) : undefined;
-    const { add, remove } = diffMembers(resolved.dns, actual, { keepUnmanaged: keep, ...(written ? { written } : {}) });
+    const diff = diffMembers(resolved.dns, actual, { keepUnmanaged: keep, ...(written ? { written } : {}) });
+    if (diff.remove.length && !work.deferred) await assertCompleteRead(env, id, refs.length);
+    const add = diff.add;
+    const remove = guardRemovals(env, work, actual.length, diff.remove);
     const idOf = new Map<string, string>();
     if (add.length) resolved.dns.forEach((dn, i) => idOf.set(dn, resolved.ids[i]));
 

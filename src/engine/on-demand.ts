@@ -78,7 +78,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandSte
   const refs = new CycleGroupRefs(o.source, o.target, o.config.scope);
   const resolver = new MemberResolver(o.source, o.target, { provisionOnPremisesUsers: o.config.membership.provisionOnPremisesUsers }, refs);
   const doc = dryRun ? structuredClone(o.store.doc) : o.store.doc;
-  const env: CycleEnv = { config: o.config, source: o.source, target: o.target, mapper: o.mapper, doc, rec, refs, resolver, signal, dryRun, now: () => new Date() };
+  const env: CycleEnv = { config: o.config, source: o.source, target: o.target, mapper: o.mapper, doc, rec, refs, resolver, signal, dryRun, now: () => new Date(), memberHolds: [] };
 
   try {
     // Import

@@ -3,12 +3,26 @@
  * run summary counters, the plan stream (dry runs) and the event sink.
  */
 import { randomUUID } from 'node:crypto';
-import { serializeError } from '../core/errors';
+import { GwbError, serializeError } from '../core/errors';
 import type { EventSink } from '../core/events';
 import type { LogEntry, ProvisioningLog } from '../state/log';
 import type { FailedObject, StateDoc } from '../state/types';
 import { emptyGroupCounts, type RunSummary } from './summary';
 import type { PlanAction } from './types';
+
+type FailContext = { dn?: string; displayName?: string | null; action?: LogEntry['action'] };
+
+/** An error after which going on with the cycle is pointless (e.g. every domain controller given up). */
+export function stopsCycle(err: unknown): boolean {
+  return err instanceof GwbError && (err as GwbError & { stopsCycle?: boolean }).stopsCycle === true;
+}
+
+/** A connection-level failure (no answer, reset, refused): says nothing about the object itself. */
+function isConnectionLevel(err: unknown): boolean {
+  if (!(err instanceof GwbError)) return false;
+  if ((err as GwbError & { resultCode?: number }).resultCode !== undefined) return false;
+  return err.category === 'ConnectionError' || err.category === 'OperationTimeout';
+}
 
 export class Recorder {
   readonly groups = emptyGroupCounts();
@@ -21,6 +35,12 @@ export class Recorder {
   private readonly changeIds = new Map<string, string>();
   private readonly failedNow = new Map<string, { code: string; message: string }>();
   private readonly succeededNow = new Set<string>();
+  /** Connection-level object failures, held back until the cycle's end (see `fail`). */
+  private deferred: Array<[string, unknown, FailContext]> = [];
+  /** Set when an error stopped the whole cycle (every DC given up). */
+  stoppedBy: unknown;
+  /** Called once with the first error that stops the cycle. */
+  onStop?: (err: unknown) => void;
 
   constructor(
     readonly cycleId: string,
@@ -52,8 +72,45 @@ export class Recorder {
     this.log.append({ ...entry, cycleId: this.cycleId, changeId: entry.changeId ?? this.changeId(objectId) });
   }
 
-  /** A failed object: logged, counted, reported as a non-terminating error, remembered for retry. */
-  fail(groupId: string, err: unknown, context: { dn?: string; displayName?: string | null; action?: LogEntry['action'] } = {}): void {
+  /**
+   * A failed object: logged, counted, reported as a non-terminating error, remembered for retry.
+   *
+   * An error that stops the cycle (every DC given up) is not this object's failure: it stops the cycle once,
+   * and object failures after it are its echoes (dropped: the next run retries them). Connection-level failures
+   * (timeout, reset) are held back until the cycle ends: if the cycle stops for a dead DC they are part of that
+   * one error, otherwise they are reported then as ordinary object failures.
+   */
+  fail(groupId: string, err: unknown, context: FailContext = {}): void {
+    if (stopsCycle(err)) {
+      if (this.stoppedBy === undefined) {
+        this.stoppedBy = err;
+        this.onStop?.(err);
+      }
+      return;
+    }
+    if (this.stoppedBy !== undefined) return;
+    if (isConnectionLevel(err)) {
+      this.deferred.push([groupId, err, context]);
+      return;
+    }
+    this.report(groupId, err, context);
+  }
+
+  /** End of cycle: report the held-back connection failures, unless the cycle was stopped (then only logged). */
+  settleDeferred(): void {
+    const held = this.deferred;
+    this.deferred = [];
+    for (const [groupId, err, context] of held) {
+      if (this.stoppedBy === undefined) {
+        this.report(groupId, err, context);
+        continue;
+      }
+      const s = serializeError(err);
+      this.record({ action: context.action ?? 'error', result: 'failure', sourceId: groupId, sourceType: 'group', ...(context.dn ? { targetDn: context.dn } : {}), reason: 'cut short: the cycle was stopped (directory unavailable)', error: { code: s.code, message: s.message } });
+    }
+  }
+
+  private report(groupId: string, err: unknown, context: FailContext): void {
     const s = serializeError(err);
     this.errors++;
     this.groups.failed++;

@@ -1,11 +1,12 @@
 /**
  * Safety: the accidental-delete threshold (group deletes + empties + conversions per cycle; over it none is
- * applied, they are held as one batch that `approve-deletes` releases) and quarantine after repeated total
+ * applied, they are held as one batch that `approve-deletes` releases), the member-removal guard (a large share
+ * of a large group's members removed in one cycle is held the same way) and quarantine after repeated total
  * failure (bad credentials, DC down), cleared by `reset`.
  */
 import { randomUUID } from 'node:crypto';
 import { serializeError } from '../core/errors';
-import type { StateDoc, HeldBatch, Quarantine } from '../state/types';
+import type { StateDoc, HeldAction, HeldBatch, Quarantine } from '../state/types';
 import { HeldBatchError, QuarantinedError } from './errors';
 import { countsTowardThreshold } from './lifecycle';
 import type { LifecycleAction } from './types';
@@ -19,11 +20,40 @@ export interface ThresholdOutcome {
   pending: LifecycleAction[];
 }
 
-/** Group ids waiting in held or approved (not yet applied) batches. */
+/** Group ids whose lifecycle action (delete, empty, conversion) waits in a held or approved batch. */
 export function pendingHeldGroupIds(doc: StateDoc): Set<string> {
   const ids = new Set<string>();
-  for (const b of doc.held) if (b.status !== 'applied') for (const a of b.actions) ids.add(a.groupId);
+  for (const b of doc.held) if (b.status !== 'applied') for (const a of b.actions) if (a.action !== 'removeMembers') ids.add(a.groupId);
   return ids;
+}
+
+/**
+ * The member-removal guard: true when removing `removing` of a group's `present` AD members in one cycle is
+ * more than safety.memberRemovalThreshold allows (a large share of a large group — what a broken read looks like).
+ */
+export function memberRemovalOverThreshold(guard: { percent: number; minGroupSize: number }, present: number, removing: number): boolean {
+  return guard.percent > 0 && present >= guard.minGroupSize && removing * 100 > guard.percent * present;
+}
+
+/** The held (not yet approved) batch in which this group's member removals wait, if any. */
+export function pendingMemberRemoval(doc: StateDoc, groupId: string): HeldBatch | undefined {
+  return doc.held.find((b) => b.status === 'held' && b.actions.some((a) => a.action === 'removeMembers' && a.groupId === groupId));
+}
+
+/** One batch for the member removals the guard held this cycle. */
+export function createMemberRemovalBatch(doc: StateDoc, cycleId: string, actions: HeldAction[], percent: number, now = new Date()): HeldBatch {
+  const members = actions.reduce((n, a) => n + (a.memberDns?.length ?? 0), 0);
+  const batch: HeldBatch = {
+    id: randomUUID(),
+    createdAt: now.toISOString(),
+    cycleId,
+    status: 'held',
+    threshold: percent,
+    reason: `Member-removal guard: ${members} member removals in ${actions.length} group(s), each more than safety.memberRemovalThreshold.percent = ${percent} % of the group's AD members, in one cycle.`,
+    actions,
+  };
+  doc.held.push(batch);
+  return batch;
 }
 
 export function partitionByThreshold(actions: LifecycleAction[], threshold: number, pendingIds: ReadonlySet<string>): ThresholdOutcome {

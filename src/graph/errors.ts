@@ -80,3 +80,18 @@ export class GraphRequestError extends SourceError {
     super(message, { code: 'GraphRequestFailed', category: 'InvalidResult', ...options });
   }
 }
+
+/**
+ * A Graph read that came back broken: cut short, not a JSON page, a page repeated, too large, a member of a kind
+ * this version does not know. Nothing computed from it is applied; the next cycle reads again.
+ */
+export class BrokenReadError extends SourceError {
+  constructor(message: string, options: Options = {}) {
+    super(message, {
+      code: 'GraphBrokenRead',
+      category: 'ReadError',
+      hint: 'Nothing computed from this read was applied (no member removed, no group deleted); the next cycle reads it again. If it persists, check proxies between this host and Graph.',
+      ...options,
+    });
+  }
+}

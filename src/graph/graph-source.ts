@@ -7,8 +7,8 @@ import type { DeltaPage, Source, UserDeltaPage } from '../model/ports';
 import { CancelledError } from '../core/errors';
 import type { GraphClientHandle } from './client';
 import { foldGroupDeltaPage, foldUserDeltaPage } from './delta-fold';
-import { DeltaExpiredError, GraphRequestError } from './errors';
-import { toCloudGroup, toCloudUser, toMemberRef } from './odata';
+import { BrokenReadError, DeltaExpiredError, GraphRequestError } from './errors';
+import { memberKind, toCloudGroup, toCloudUser, toMemberRef } from './odata';
 import { extraProperties, GROUP_PROPERTIES, USER_PROPERTIES } from './properties';
 
 type Json = Record<string, unknown>;
@@ -83,11 +83,46 @@ export class GraphSource implements Source {
     }
   }
 
+  /**
+   * The direct members, page by page. A member of a kind this version does not know, or the same member twice
+   * (a page served again), breaks the read: a member list the engine cannot trust must not drive removals.
+   */
   async *listMembers(groupId: string, signal?: AbortSignal): AsyncIterable<MemberRef[]> {
     const path = `/groups/${encodeURIComponent(groupId)}/members?$select=id&$top=${this.top}`;
-    for await (const page of this.pages(path, 'GET /groups/{id}/members', signal, groupId)) {
+    const seen = new Set<string>();
+    const operation = 'GET /groups/{id}/members';
+    for await (const page of this.pages(path, operation, signal, groupId)) {
+      for (const m of page.value) {
+        const type = m['@odata.type'];
+        if (type !== undefined && memberKind(type) === 'other') {
+          throw new BrokenReadError(`${operation}: member ${String(m.id)} of group ${groupId} is of an unknown type ${JSON.stringify(type)}: the member list is not used.`, {
+            target: groupId,
+            hint: 'Nothing was removed from this group. If Graph added a new kind of member, update GroupWriteback; otherwise the next cycle reads the group again.',
+          });
+        }
+        const id = String(m.id).toLowerCase();
+        if (seen.has(id)) throw new BrokenReadError(`${operation}: member ${id} of group ${groupId} came twice (a page repeated): the member list is not used.`, { target: groupId });
+        seen.add(id);
+      }
       yield page.value.map(toMemberRef);
     }
+  }
+
+  /** The number of direct members (`/members/$count`, an advanced query): proves a member listing complete. */
+  async countMembers(groupId: string, signal?: AbortSignal): Promise<number> {
+    const operation = 'GET /groups/{id}/members/$count';
+    let raw: unknown;
+    try {
+      checkSignal(signal);
+      const req = this.http.client.api(`/groups/${encodeURIComponent(groupId)}/members/$count`).header('ConsistencyLevel', 'eventual');
+      if (signal) req.option('signal', signal);
+      raw = await req.get();
+    } catch (err) {
+      throw await this.http.mapError(err, { operation, target: groupId });
+    }
+    const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+    if (!Number.isInteger(n) || n < 0) throw new BrokenReadError(`${operation}: not a count: ${String(raw).slice(0, 80)}`, { target: groupId });
+    return n;
   }
 
   async getUsers(ids: string[], signal?: AbortSignal): Promise<CloudUser[]> {
@@ -148,18 +183,29 @@ export class GraphSource implements Source {
       try {
         page = (await this.request(url, signal)) as Page;
       } catch (err) {
-        throw await this.http.mapError(err, { operation, ...(target ? { target } : {}) });
+        const mapped = await this.http.mapError(err, { operation, ...(target ? { target } : {}) });
+        // A 200 whose body is not JSON (cut short, an HTML page from a proxy) surfaces as a parse failure.
+        if (mapped instanceof GraphRequestError && /JSON|Unexpected (end|token)|Unterminated/i.test(mapped.message)) {
+          throw new BrokenReadError(`${operation}: Graph's answer is not valid JSON (cut short?): ${mapped.message}`, { target: target ?? operation, cause: err });
+        }
+        throw mapped;
       }
-      if (!page || !Array.isArray(page.value)) {
-        throw new GraphRequestError(`${operation}: Graph answered without a 'value' array.`, { target: target ?? operation });
+      if (!page || typeof page !== 'object' || !Array.isArray(page.value)) {
+        const what = typeof page === 'string' ? `text (${JSON.stringify((page as string).slice(0, 60))}…)` : 'JSON without a value array';
+        throw new BrokenReadError(`${operation}: Graph answered ${what} instead of a page.`, { target: target ?? operation });
       }
       return page;
     };
+    const followed = new Set<string>([first]);
     let pending: Promise<Page> | undefined = fetchPage(first);
     try {
       while (pending) {
         const page: Page = await pending;
         const next = page['@odata.nextLink'];
+        if (next !== undefined && followed.has(next)) {
+          throw new BrokenReadError(`${operation}: the next link points back to a page already read (a page repeated): the listing is not used.`, { target: target ?? operation });
+        }
+        if (next !== undefined) followed.add(next);
         pending = next ? fetchPage(next) : undefined;
         // If the consumer stops early, the look-ahead's outcome must not become an unhandled rejection.
         pending?.catch(() => undefined);

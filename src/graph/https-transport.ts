@@ -8,6 +8,7 @@ import type { Agent, RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { BrokenReadError } from './errors';
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 /** A kept-alive socket the server closed meanwhile: the request never reached it, so sending again is safe. */
@@ -40,10 +41,14 @@ function decode(res: IncomingMessage, body: Buffer): Buffer {
   }
 }
 
+/** Larger Graph answers are refused as broken: a page of 999 objects is a few MB at most. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
 export class HttpsTransport implements Middleware {
   constructor(
     private readonly agent: Agent,
     private readonly timeoutMs: number,
+    private readonly maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
   ) {}
 
   async execute(context: Context): Promise<void> {
@@ -109,7 +114,16 @@ export class HttpsTransport implements Middleware {
       };
       const req = httpsRequest(opts, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > this.maxResponseBytes) {
+            const mb = Math.round(this.maxResponseBytes / 1048576);
+            req.destroy(new BrokenReadError(`Graph's answer to ${method} ${target.pathname} is larger than ${mb} MiB: refused as broken.`, { target: target.pathname, statusCode: res.statusCode }));
+            return;
+          }
+          chunks.push(c);
+        });
         res.on('end', () => resolve({ res, body: Buffer.concat(chunks) }));
         res.on('error', reject);
       });

@@ -19,6 +19,8 @@ export interface Source {
   getGroup(id: string, signal?: AbortSignal): Promise<CloudGroup | null>;
   /** Direct members of a group, streamed. */
   listMembers(groupId: string, signal?: AbortSignal): AsyncIterable<MemberRef[]>;
+  /** How many direct members the group has, counted apart from the listing (proves a member read complete). */
+  countMembers?(groupId: string, signal?: AbortSignal): Promise<number>;
   /** Users by id, in bulk (getByIds / $batch); unknown ids are omitted. */
   getUsers(ids: string[], signal?: AbortSignal): Promise<CloudUser[]>;
   /** Groups by id, in bulk; unknown ids are omitted. */

@@ -26,16 +26,18 @@ export interface FailedObject {
   error: { code: string; message: string };
 }
 
-export type HeldActionKind = 'delete' | 'empty' | 'convertToDistribution';
+export type HeldActionKind = 'delete' | 'empty' | 'convertToDistribution' | 'removeMembers';
 
 export interface HeldAction {
   groupId: string;
   dn: string;
   objectGuid: string;
   action: HeldActionKind;
-  /** softDelete | permanentDelete | scopeExit */
-  cause: 'softDelete' | 'permanentDelete' | 'scopeExit';
+  /** softDelete | permanentDelete | scopeExit (delete threshold) | memberRemoval (member-removal guard) */
+  cause: 'softDelete' | 'permanentDelete' | 'scopeExit' | 'memberRemoval';
   reason: string;
+  /** removeMembers: the member DNs held (approval removes those still absent from the cloud group). */
+  memberDns?: string[];
 }
 
 export type HeldBatchStatus = 'held' | 'approved' | 'applied';

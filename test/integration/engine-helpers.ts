@@ -3,6 +3,7 @@
  * fresh ports per run as a real process would have), and read AD back over LDAP independently of the engine.
  */
 import type { Client, Entry } from 'ldapts';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config/load';
 import type { ResolvedConfig } from '../../src/config/types';
@@ -113,4 +114,31 @@ export const uuid = () => randomUUID();
 /** Default cn (spec §4): Left(Trim(displayName),51) + "_" + last 12 of the object id. */
 export function expectedCn(displayName: string, id: string): string {
   return `${displayName.trim().slice(0, 51)}_${id.slice(24)}`;
+}
+
+/** The bundled CLI, run as a real child process (async: the in-process Graph emulator must keep serving). */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv, opts: { killAfterMs?: number } = {}) {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs ?? 300_000);
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string; exitedAt: number }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, exitedAt: Date.now() });
+    });
+  });
+  return { child, done };
+}
+
+export const CLI_PATH = join(__dirname, '../../module/GroupWriteback/bin/gwb.cjs');
+
+/** Build the bundle the CLI tests run (vitest runs the sources; the CLI is the bundle). */
+export function buildCli(): void {
+  const root = join(__dirname, '../..');
+  const b = spawnSync(process.execPath, [join(root, 'build/build.mjs')], { cwd: root, encoding: 'utf8' });
+  if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
 }

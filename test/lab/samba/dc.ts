@@ -60,6 +60,10 @@ export interface DcHandle {
   connect(as?: 'service' | 'admin'): Promise<Client>;
   /** True while the samba process runs. */
   alive(): boolean;
+  /** Fault injection: SIGSTOP (hang: TCP still accepted, nothing answered), SIGCONT, or SIGKILL (connection refused). */
+  signal(sig: 'SIGSTOP' | 'SIGCONT' | 'SIGKILL'): void;
+  /** Start samba again on the same data (after a SIGKILL); resolves when it accepts an LDAPS bind. */
+  restart(): Promise<void>;
   /** Stop samba and delete the clone. Idempotent. */
   stop(): Promise<void>;
 }
@@ -181,12 +185,16 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
     const tClone = Date.now();
 
     const outFile = join(dir, 'log/samba.out');
-    const out = openSync(outFile, 'a');
-    child = spawn('samba', ['-i', '-M', 'single', '-s', conf], { stdio: ['pipe', out, out] });
-    closeSync(out);
-    const spawned = child;
-    spawned.on('error', () => {}); // reported through the readiness loop
-    spawned.stdin?.on('error', () => {});
+    const launch = (): ChildProcess => {
+      const out = openSync(outFile, 'a');
+      const c = spawn('samba', ['-i', '-M', 'single', '-s', conf], { stdio: ['pipe', out, out] });
+      closeSync(out);
+      c.on('error', () => {}); // reported through the readiness loop
+      c.stdin?.on('error', () => {});
+      return c;
+    };
+    child = launch();
+    let spawned = child;
 
     const caFile = paths.caFile;
     const admin = { bindDn: ADMIN_DN, password: golden.secrets.adminPassword };
@@ -200,27 +208,30 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
     const url = `ldaps://${ip}:636`;
     const alive = (): boolean => spawned.exitCode === null && spawned.signalCode === null;
 
-    const deadline = Date.now() + (opts.readyTimeoutMs ?? 20_000);
-    for (;;) {
-      if (!alive()) {
-        throw new LabError(`samba exited during start (code ${spawned.exitCode ?? spawned.signalCode}).`, {
-          target: dir, hint: `Its log: ${outFile}\n${logTail(outFile)}`,
-        });
-      }
-      try {
-        const c = await connectLdap({ url, caFile, ...admin, connectTimeoutMs: 1_000, timeoutMs: 2_000 });
-        await c.unbind();
-        break;
-      } catch (err) {
-        if (Date.now() > deadline) {
-          throw new LabError(`The DC at ${url} did not accept an LDAPS bind in time: ${(err as Error).message}`, {
-            target: url, category: 'OperationTimeout', hint: `Its log: ${outFile}\n${logTail(outFile)}`, cause: err,
+    const waitReady = async (): Promise<void> => {
+      const deadline = Date.now() + (opts.readyTimeoutMs ?? 20_000);
+      for (;;) {
+        if (!alive()) {
+          throw new LabError(`samba exited during start (code ${spawned.exitCode ?? spawned.signalCode}).`, {
+            target: dir, hint: `Its log: ${outFile}\n${logTail(outFile)}`,
           });
         }
-        await new Promise((r) => setTimeout(r, 50));
+        try {
+          const c = await connectLdap({ url, caFile, ...admin, connectTimeoutMs: 1_000, timeoutMs: 2_000 });
+          await c.unbind();
+          break;
+        } catch (err) {
+          if (Date.now() > deadline) {
+            throw new LabError(`The DC at ${url} did not accept an LDAPS bind in time: ${(err as Error).message}`, {
+              target: url, category: 'OperationTimeout', hint: `Its log: ${outFile}\n${logTail(outFile)}`, cause: err,
+            });
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
       }
-    }
-    if (!alive()) throw new LabError(`samba exited right after start; another server answered on ${url}.`, { target: url });
+      if (!alive()) throw new LabError(`samba exited right after start; another server answered on ${url}.`, { target: url });
+    };
+    await waitReady();
     // The SPN for the address: a client connecting to ldap://<ip> without reverse DNS asks for ldap/<ip>.
     const ipSpn = `ldap/${ip}`;
     const adm = await connectLdap({ url, caFile, ...admin });
@@ -244,6 +255,7 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
     const stop = (): Promise<void> =>
       (stopping ??= (async () => {
         if (alive()) {
+          spawned.kill('SIGCONT'); // a stopped samba cannot read its stdin
           spawned.stdin?.end(); // samba -i: stdin closed → SIGTERM to itself, exit 0
           if (!(await waitExit(spawned, 3_000))) {
             spawned.kill('SIGKILL');
@@ -257,10 +269,23 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
     return {
       ip, url, baseDn: BASE_DN, domain: DNS_DOMAIN, netbiosDomain: NETBIOS_DOMAIN, realm: REALM,
       domainSid: golden.meta.domainSid, targetOu: TARGET_OU, targetOu2: TARGET_OU_2, usersOu: USERS_OU,
-      syncedGroupsOu: SYNCED_GROUPS_OU, serviceOu: SERVICE_OU, service, admin, caFile, kerberos, strongAuth, dir, pid: spawned.pid ?? -1,
+      syncedGroupsOu: SYNCED_GROUPS_OU, serviceOu: SERVICE_OU, service, admin, caFile, kerberos, strongAuth, dir, get pid() {
+        return spawned.pid ?? -1;
+      },
       timings: { golden: tGolden - t0, clone: tClone - tGolden, ready: tReady - tClone, total: tReady - t0 },
       connect: (as = 'service') => connectLdap({ url, caFile, ...(as === 'admin' ? admin : service) }),
       alive,
+      signal: (sig) => {
+        if (alive()) spawned.kill(sig);
+      },
+      restart: async () => {
+        if (alive()) {
+          spawned.kill('SIGKILL');
+          await waitExit(spawned, 5_000);
+        }
+        spawned = launch();
+        await waitReady();
+      },
       stop,
     };
   } catch (err) {
