@@ -77,7 +77,7 @@ describe('schema validation', () => {
     expect(c.scope).toEqual({ mode: 'selected', groupIds: [], filters: [] });
     expect(c.membership).toEqual({ provisionOnPremisesUsers: true, keepUnmanagedMembers: false, batchSize: 1000 });
     expect(c.lifecycle).toEqual({ onSoftDelete: 'empty', onPermanentDelete: 'delete', onScopeExit: 'leave' });
-    expect(c.safety).toEqual({ deleteThreshold: 500, quarantineAfterFailures: 3 });
+    expect(c.safety).toEqual({ deleteThreshold: 500, quarantineAfterFailures: 3, memberRemovalThreshold: { percent: 50, minGroupSize: 50 } });
     expect(c.state.path).toBe(join(dir, 'state'));
     expect(c.directory.connections).toBe(4);
     expect(c.name).toBe('c');

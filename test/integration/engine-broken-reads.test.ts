@@ -1,0 +1,154 @@
+/**
+ * Issue 14 part 6: a broken Graph read never removes access. A fault proxy between the engine and the emulator
+ * breaks one group's member read per fault mode (truncated JSON, HTML with 200, a last page without its next
+ * link mid-list, a repeated page, a member of unknown type, a 50 MB body, a stalled connection) in one full
+ * cycle: each of those groups ends in a clear error and keeps its AD members exactly (though each really lost
+ * a member in Entra), the bystander groups are provisioned as usual, and the next clean cycle converges. A group
+ * listing cut short deletes nothing. The member-removal guard holds a mass removal until it is approved.
+ */
+import type { Client } from 'ldapts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResolvedConfig } from '../../src/config/types';
+import { normalizeDn } from '../../src/directory/dn';
+import { approveBatch } from '../../src/engine/safety';
+import { StateStore } from '../../src/state/store';
+import { startLab, type Lab } from '../lab/fixture';
+import { startGraphFaultProxy, type GraphFaultMode, type GraphFaultProxy } from '../lab/graph-fault-proxy';
+import { labPaths } from '../lab/lab-paths';
+import { cycle, labConfig, readAnchoredGroups, readMembers } from './engine-helpers';
+
+const MODES: GraphFaultMode[] = ['truncateJson', 'html200', 'dropNextLink', 'repeatPage', 'unknownType', 'hugeBody', 'stall'];
+const EXPECTED_CODE: Record<GraphFaultMode, string> = {
+  truncateJson: 'GraphBrokenRead',
+  html200: 'GraphBrokenRead',
+  dropNextLink: 'IncompleteMemberRead',
+  repeatPage: 'GraphBrokenRead',
+  unknownType: 'GraphBrokenRead',
+  hugeBody: 'GraphBrokenRead',
+  stall: 'GraphConnectionFailed',
+};
+const MEMBERS = 30;
+
+let lab: Lab;
+let proxy: GraphFaultProxy;
+let ad: Client;
+let config: ResolvedConfig;
+let users: { id: string; dn: string }[] = [];
+const victims = new Map<GraphFaultMode, string>();
+const bystanders: string[] = [];
+let guarded = '';
+
+function group(name: string, memberCount: number, offset: number): string {
+  const g = lab.store!.addGroup({ displayName: name, mailEnabled: false, securityEnabled: true, mailNickname: name.replace(/\W/g, '') });
+  for (let i = 0; i < memberCount; i++) lab.store!.addMember(g.id, users[(offset + i) % users.length].id);
+  return g.id;
+}
+
+async function adMembers(): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const g of await readAnchoredGroups(ad, lab.dc.baseDn)) out.set(g.anchor!.slice(6), (await readMembers(ad, g.dn)).map(normalizeDn).sort());
+  return out;
+}
+
+function cloudMembers(id: string): string[] {
+  const dnOf = new Map(users.map((u) => [u.id, u.dn]));
+  return lab.store!.membersOf(id).map((m) => dnOf.get(m.id)!).sort();
+}
+
+beforeAll(async () => {
+  lab = await startLab({ users: 60 });
+  users = lab.seeded.users!.synced.map((u, i) => ({ id: u.id, dn: normalizeDn(lab.seeded.users!.ad[i].dn) }));
+  proxy = await startGraphFaultProxy({ host: lab.dc.ip, pkiDir: labPaths().pkiDir, target: lab.graph!.baseUrl, caFile: lab.dc.caFile, maxPageSize: 8 });
+  MODES.forEach((m, i) => victims.set(m, group(`Victim ${m}`, MEMBERS, i * 3)));
+  for (let i = 0; i < 3; i++) bystanders.push(group(`Bystander ${i}`, 5, 40 + i));
+  guarded = group('Guarded big group', 55, 0);
+  config = labConfig(lab, (doc) => {
+    doc.tenant.graphBaseUrl = proxy.baseUrl;
+    doc.tenant.timeoutMs = 3_000;
+  });
+  ad = await lab.dc.connect('admin');
+  const first = await cycle(config);
+  expect(first.summary).toMatchObject({ status: 'success', errors: 0 });
+}, 300_000);
+
+afterAll(async () => {
+  await ad?.unbind().catch(() => undefined);
+  await proxy?.close();
+  await lab?.stop();
+});
+
+describe('a broken read never removes access', () => {
+  it('each broken member read: a clear error for that group, its AD members unchanged; the rest proceeds; the next clean cycle converges', async () => {
+    const before = await adMembers();
+    // Every victim really lost a member in Entra: a broken read must still not remove anything.
+    for (const id of victims.values()) lab.store!.removeMember(id, lab.store!.membersOf(id)[0].id);
+    // Bystanders changed too and must be provisioned in the same cycle.
+    for (const id of bystanders) lab.store!.addMember(id, users[55].id);
+    proxy.set(MODES.map((mode) => ({ mode, path: new RegExp(`^/groups/${victims.get(mode)}/members\\?`, 'i') })));
+
+    const broken = await cycle(config, { full: true });
+    expect(proxy.hits()).toMatchObject(Object.fromEntries(MODES.map((m) => [m, expect.any(Number)])));
+    expect(broken.summary.status).toBe('partial');
+    const byGroup = new Map(broken.summary.errorSamples.map((e) => [e.groupId, e]));
+    for (const mode of MODES) {
+      const e = byGroup.get(victims.get(mode)!);
+      expect(e?.code, `${mode}: ${e?.message}`).toBe(EXPECTED_CODE[mode]);
+    }
+    expect(broken.summary.errors).toBe(MODES.length);
+    expect(broken.summary.members.removed).toBe(0);
+    expect(broken.summary.groups.deleted).toBe(0);
+    const during = await adMembers();
+    for (const id of victims.values()) expect(during.get(id), 'victim unchanged').toEqual(before.get(id));
+    for (const id of bystanders) expect(during.get(id)).toEqual(cloudMembers(id));
+
+    proxy.clear();
+    const clean = await cycle(config, { full: true });
+    expect(clean.summary).toMatchObject({ status: 'success', errors: 0 });
+    expect(clean.summary.members.removed).toBe(MODES.length);
+    const after = await adMembers();
+    for (const id of [...victims.values(), ...bystanders, guarded]) expect(after.get(id), id).toEqual(cloudMembers(id));
+  }, 180_000);
+
+  it('a group listing cut short mid-list deletes nothing (each unlisted group is confirmed by id)', async () => {
+    const before = await adMembers();
+    proxy.set([{ mode: 'dropNextLink', path: /^\/groups\?/i }]);
+    const r = await cycle(config, { full: true });
+    proxy.clear();
+    expect(proxy.hits().dropNextLink).toBeGreaterThan(0);
+    expect(r.summary.groups.deleted).toBe(0);
+    expect(r.summary.members.removed).toBe(0);
+    expect(r.summary.errorSamples.length).toBeGreaterThan(0);
+    expect(new Set(r.summary.errorSamples.map((e) => e.code))).toEqual(new Set(['IncompleteGroupListing']));
+    expect(await adMembers()).toEqual(before);
+    const clean = await cycle(config, { full: true });
+    expect(clean.summary).toMatchObject({ status: 'success', errors: 0 });
+    expect(clean.ldap.writes).toBe(0);
+  }, 180_000);
+
+  it('the member-removal guard holds a mass removal of a large group until approve-deletes releases it', async () => {
+    const keep = lab.store!.membersOf(guarded).slice(0, 15).map((m) => m.id);
+    for (const m of lab.store!.membersOf(guarded)) if (!keep.includes(m.id)) lab.store!.removeMember(guarded, m.id);
+    const before = (await adMembers()).get(guarded)!;
+    expect(before).toHaveLength(55);
+
+    const held = await cycle(config);
+    expect(held.summary.status).toBe('held');
+    expect(held.summary.held?.reason).toMatch(/memberRemovalThreshold/);
+    expect((await adMembers()).get(guarded)).toEqual(before);
+    const again = await cycle(config, { full: true });
+    expect(again.summary.held?.new).toBe(false); // still the same batch, not a new one
+    expect((await adMembers()).get(guarded)).toEqual(before);
+
+    const { store } = StateStore.open(config.state.path);
+    const batch = approveBatch(store.doc, held.summary.held!.batchId);
+    expect(batch.actions).toMatchObject([{ groupId: guarded, action: 'removeMembers', cause: 'memberRemoval' }]);
+    expect(batch.actions[0].memberDns).toHaveLength(40);
+    store.save();
+
+    const applied = await cycle(config);
+    expect(applied.summary.status).toBe('success');
+    expect(applied.summary.approved).toEqual([{ batchId: batch.id, applied: 1, skipped: 0 }]);
+    expect((await adMembers()).get(guarded)).toEqual(cloudMembers(guarded));
+    expect(cloudMembers(guarded)).toHaveLength(15);
+  }, 180_000);
+});
