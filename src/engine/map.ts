@@ -56,9 +56,34 @@ export class MappingOutputError extends GwbError {
   }
 }
 
-/** Turn the mapping layer's output into a DesiredGroup (validating cn and parent DN). */
+/**
+ * A character no directory stores in a string value: NUL (LDAP servers cut the value there — Samba then sees
+ * every such name as the same, AD refuses it) or half of a surrogate pair (not encodable as UTF-8).
+ */
+export function unstorableCharacter(s: string): string | undefined {
+  const m = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(s);
+  if (!m) return undefined;
+  const code = m[0].charCodeAt(0);
+  return `${code === 0 ? 'NUL' : 'an unpaired surrogate'} (U+${code.toString(16).toUpperCase().padStart(4, '0')}) at position ${m.index + 1}`;
+}
+
+function refuseUnstorable(group: CloudGroup, attribute: string, value: unknown): void {
+  for (const v of ([] as unknown[]).concat(value)) {
+    const bad = typeof v === 'string' ? unstorableCharacter(v) : undefined;
+    if (bad) {
+      throw new MappingOutputError(
+        `The ${attribute} of group ${group.id} (${JSON.stringify(group.displayName)}) contains ${bad}, which AD cannot store: the group is not provisioned.`,
+        group.id,
+        `Remove the character from the group's ${attribute === 'cn' ? 'displayName' : attribute} in Entra ID, or map ${attribute} with an expression that drops it (e.g. Replace).`,
+      );
+    }
+  }
+}
+
+/** Turn the mapping layer's output into a DesiredGroup (validating cn, parent DN and every value). */
 export function desiredFromMapped(group: CloudGroup, mapped: MappedGroupLike): DesiredGroup {
   const cn = mapped.cn ?? '';
+  refuseUnstorable(group, 'cn', cn);
   if (!cn.trim()) {
     throw new MappingOutputError(`The cn mapping gave an empty value for group ${group.id}.`, group.id, 'Fix the cn mapping (it must give a non-empty name of at most 64 characters).');
   }
@@ -75,6 +100,7 @@ export function desiredFromMapped(group: CloudGroup, mapped: MappedGroupLike): D
   for (const [k, v] of Object.entries(mapped.attributes)) {
     if (NOT_ATTRIBUTES.has(k.toLowerCase())) continue;
     attributes[k] = toValue(v);
+    refuseUnstorable(group, k, attributes[k]);
   }
   return {
     groupId: group.id,

@@ -12,6 +12,7 @@ import { openPorts } from '../../src/engine/connect';
 import { runCycle, type CycleResult } from '../../src/engine/cycle';
 import { createMapper } from '../../src/engine/mapper';
 import type { DirectoryOpCounts } from '../../src/model/directory';
+import { dotNetTrim, safeSlice } from '../../src/mapping/text';
 import { queryLog, type LogEntry, type LogQuery } from '../../src/state/log';
 import { StateStore } from '../../src/state/store';
 import { join } from 'node:path';
@@ -111,9 +112,9 @@ export async function readMembers(client: Client, dn: string, window = 1500): Pr
 
 export const uuid = () => randomUUID();
 
-/** Default cn (spec §4): Left(Trim(displayName),51) + "_" + last 12 of the object id. */
+/** Default cn (spec §4): Left(Trim(displayName),51) + "_" + last 12 of the object id (.NET Trim; Left never splits a surrogate pair). */
 export function expectedCn(displayName: string, id: string): string {
-  return `${displayName.trim().slice(0, 51)}_${id.slice(24)}`;
+  return `${safeSlice(dotNetTrim(displayName), 0, 51)}_${id.slice(24)}`;
 }
 
 /** The bundled CLI, run as a real child process (async: the in-process Graph emulator must keep serving). */

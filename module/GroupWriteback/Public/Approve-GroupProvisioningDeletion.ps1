@@ -1,12 +1,15 @@
 function Approve-GroupProvisioningDeletion {
     <#
     .SYNOPSIS
-    Approves a batch of group deletes (or empties/conversions) that the accidental-delete threshold held; the next
-    cycle applies exactly those.
+    Approves a batch of group deletes (or empties/conversions) that the accidental-delete threshold held, or of
+    member removals that the member-removal guard held; the next cycle applies exactly those.
 
     .DESCRIPTION
     When a cycle would delete more groups than safety.deleteThreshold allows, none of those deletes is applied: they
     are kept as a held batch, the cycle ends with $LASTEXITCODE 4 and Get-GroupProvisioningStatus shows State Held.
+    The same happens to a group's member removals when one cycle would remove more than
+    safety.memberRemovalThreshold.percent of a large group's members (what a broken Graph read looks like); after
+    approval the next cycle removes those held members that are still absent from the cloud group, and no others.
     Check the batch (Get-GroupProvisioningStatus, Get-GroupProvisioningLog -Action Held), then approve it. Without
     -BatchId, the one held batch is approved (an error says so when there are several).
 
