@@ -29,6 +29,23 @@ export const USER_ATTRIBUTES = ['objectGUID', 'objectSid', 'userPrincipalName', 
 
 type Raw = Entry[string];
 
+/**
+ * UTF-8 that keeps a leading U+FEFF: ldapts decodes with TextDecoder's default, which drops it as a byte order
+ * mark, so a displayName/description starting with U+FEFF would read back different from what was written and be
+ * rewritten every cycle. String attributes are therefore requested as buffers and decoded here.
+ */
+const utf8KeepBom = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The text of a value; undefined when the bytes are not UTF-8. */
+function textOf(v: string | Buffer): string | undefined {
+  if (typeof v === 'string') return v;
+  try {
+    return utf8KeepBom.decode(v);
+  } catch {
+    return undefined;
+  }
+}
+
 /** All values of an attribute (case-insensitive name), as an array; [] when absent. */
 export function rawValues(entry: Entry, name: string): Array<string | Buffer> {
   const lower = name.toLowerCase();
@@ -41,7 +58,7 @@ export function rawValues(entry: Entry, name: string): Array<string | Buffer> {
 }
 
 export function stringValues(entry: Entry, name: string): string[] {
-  return rawValues(entry, name).map((v) => (typeof v === 'string' ? v : v.toString('utf8')));
+  return rawValues(entry, name).map((v) => textOf(v) ?? (v as Buffer).toString('utf8'));
 }
 
 export function firstString(entry: Entry, name: string): string | undefined {
@@ -69,7 +86,7 @@ export function toAdGroup(entry: Entry, requested: readonly string[] = GROUP_ATT
   for (const name of requested) {
     if (BINARY_ATTRIBUTES.some((b) => b.toLowerCase() === name.toLowerCase())) continue;
     if (name.toLowerCase() === 'member' || name.toLowerCase().startsWith('member;')) continue;
-    const vals = rawValues(entry, name).map((v) => (typeof v === 'string' ? v : v.toString('base64')));
+    const vals = rawValues(entry, name).map((v) => textOf(v) ?? (v as Buffer).toString('base64'));
     if (vals.length === 1) attributes[name] = vals[0];
     else if (vals.length > 1) attributes[name] = vals;
   }
@@ -95,8 +112,12 @@ export function toAdUser(entry: Entry): AdUser {
   return user;
 }
 
-/** Requested attribute names, with the binary ones (in the exact spelling ldapts compares) listed for buffers. */
+/**
+ * Requested attribute names, every one also listed for buffers (in the spellings ldapts compares): binary ones
+ * stay bytes, text is decoded by `textOf` (which keeps a leading U+FEFF).
+ */
 export function searchAttributes(names: readonly string[]): { attributes: string[]; explicitBufferAttributes: string[] } {
   const attributes = [...new Set(names)];
-  return { attributes, explicitBufferAttributes: [...BINARY_ATTRIBUTES, ...BINARY_ATTRIBUTES.map((b) => b.toLowerCase())] };
+  const all = [...BINARY_ATTRIBUTES, ...attributes];
+  return { attributes, explicitBufferAttributes: [...new Set([...all, ...all.map((b) => b.toLowerCase())])] };
 }

@@ -55,9 +55,12 @@ export async function logEntries(config: ResolvedConfig, q: LogQuery = {}): Prom
 
 // ------------------------------------------------------------------------------------------------ reading AD
 
+/** UTF-8 keeping a leading U+FEFF (ldapts' own decoding drops it as a byte order mark). */
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const one = (v: Entry[string] | undefined): string | undefined => {
   const a = ([] as unknown[]).concat(v ?? []);
-  return a.length ? String(a[0]) : undefined;
+  if (!a.length) return undefined;
+  return Buffer.isBuffer(a[0]) ? utf8.decode(a[0]) : String(a[0]);
 };
 
 export interface AdGroupRead {
@@ -78,7 +81,7 @@ export async function readAnchoredGroups(client: Client, base: string): Promise<
     scope: 'sub',
     filter: '(&(objectClass=group)(msDS-ExternalDirectoryObjectId=Group_*))',
     attributes: ['cn', 'displayName', 'description', 'adminDescription', 'msDS-ExternalDirectoryObjectId', 'groupType', 'objectGUID', 'uSNChanged'],
-    explicitBufferAttributes: ['objectGUID'],
+    explicitBufferAttributes: ['objectGUID', 'cn', 'displayName', 'description'],
     paged: { pageSize: 500 },
   });
   return searchEntries.map((e) => ({
