@@ -4,7 +4,7 @@
  * wrote, nothing else. One JSON object per line in <state.path>/migration-journal.jsonl; a torn last line (a kill
  * during the append) is ignored.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GwbError } from '../core/errors';
 
@@ -50,9 +50,13 @@ export class MigrationJournal {
     const line = JSON.stringify({ at: entry.at ?? new Date().toISOString(), ...entry }) + '\n';
     try {
       mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-      const fd = openSync(this.path, 'a', 0o600);
+      const fd = openSync(this.path, 'a+', 0o600);
       try {
-        writeSync(fd, line);
+        // A kill during an earlier append may have left a torn last line: start on a line of our own.
+        const size = fstatSync(fd).size;
+        const last = Buffer.alloc(1);
+        const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+        writeSync(fd, torn ? `\n${line}` : line);
         fsyncSync(fd);
       } finally {
         closeSync(fd);
