@@ -113,7 +113,7 @@ export function resolveConfig(doc: unknown, options: LoadOptions & { configPath?
       break;
   }
 
-  const tenant: ResolvedConfig['tenant'] = { tenantId: cfg.tenant.tenantId, cloud: cfg.tenant.cloud ?? 'Public', auth };
+  const tenant: ResolvedConfig['tenant'] = { tenantId: cfg.tenant.tenantId, cloud: cfg.tenant.cloud ?? 'Public', resourceUnitBudget: cfg.tenant.resourceUnitBudget ?? 3500, auth };
   if (cfg.tenant.clientId) tenant.clientId = cfg.tenant.clientId;
   if (cfg.tenant.authorityHost) tenant.authorityHost = cfg.tenant.authorityHost.replace(/\/+$/, '');
   if (cfg.tenant.graphBaseUrl) tenant.graphBaseUrl = cfg.tenant.graphBaseUrl.replace(/\/+$/, '');

@@ -91,6 +91,7 @@ export interface ConfigFile {
     graphBaseUrl?: string;
     timeoutMs?: number;
     caFile?: string;
+    resourceUnitBudget?: number;
     auth: ConfigAuth;
   };
   directory: {
@@ -145,6 +146,8 @@ export interface ResolvedConfig {
     timeoutMs?: number;
     /** Absolute path of an extra CA bundle (PEM) to trust for Graph and login. */
     caFile?: string;
+    /** Graph resource units per 10 s the core paces itself to (default 3,500: the smallest tenant's budget; 0 = off). */
+    resourceUnitBudget: number;
     auth: ResolvedAuth;
   };
   directory: {

@@ -62,6 +62,7 @@ export function openSource(config: ResolvedConfig, sink?: EventSink): Source {
   return createGraphSource(graphConnection(config), {
     extraGroupProperties: extraGroupProperties(config),
     ...(config.tenant.timeoutMs !== undefined ? { requestTimeoutMs: config.tenant.timeoutMs } : {}),
+    resourceUnitBudget: config.tenant.resourceUnitBudget,
     ...(sink ? { events: sink } : {}),
   });
 }

@@ -23,6 +23,7 @@ import { applyApprovedBatches, applyLifecyclePhase } from './lifecycle-step';
 import type { GroupMapper } from './map';
 import { AnchorIndex, ConnectMarkerIndex, targetLookup } from './match';
 import { MemberResolver } from './members';
+import { MemberTable } from './member-table';
 import { reconcileMembers, type MemberWork } from './member-step';
 import { Recorder, stopsCycle } from './recorder';
 import { createMemberRemovalBatch, pendingHeldGroupIds, recordSuccess, recordTotalFailure } from './safety';
@@ -277,6 +278,8 @@ async function objectPhase(env: CycleEnv, groups: CloudGroup[], lookup: Paramete
     objectConcurrency(env),
     async (g) => {
       const r = await provisionGroupObject(env, g, lookup);
+      // Created with its members inline, or failed: the member phase will not read this group's members.
+      if (r.deferredMembers !== undefined || !r.ok) env.members?.release(r.groupId);
       reportProgress(env, 'Groups', ++done, groups.length);
       return r;
     },
@@ -306,6 +309,7 @@ async function memberPhase(env: CycleEnv, work: MemberWork[]): Promise<HeldBatch
     objectConcurrency(env),
     async (w) => {
       await reconcileMembers(env, w);
+      env.members?.release(w.groupId);
       reportProgress(env, 'Memberships', ++done, work.length);
     },
     env.signal,
@@ -346,31 +350,74 @@ async function keepEmpty(env: CycleEnv, groupId: string, dn: string): Promise<vo
 
 // ------------------------------------------------------------------------------------------------ full cycle
 
+/**
+ * Every group and its direct members from an initial `groups/delta` round (`$select=…,members`): the groups'
+ * properties into CloudGroups, the members into the cycle's MemberTable (compact). A large group arrives in
+ * several chunks on several pages; its properties are merged, its members appended. A group seen only in
+ * continuation chunks without its properties is read by id afterwards.
+ */
+async function readAllGroups(env: CycleEnv): Promise<{ groups: CloudGroup[]; deltaLink: string }> {
+  const table = (env.members = new MemberTable());
+  const seen = new Map<string, Partial<CloudGroup> & { id: string }>();
+  const deltaLink = await env.source.delta(
+    undefined,
+    async (page) => {
+      checkAborted(env);
+      for (const c of page.changes) {
+        if (c.kind !== 'upsert') {
+          // Not expected on an initial round (current state only): a group gone meanwhile is simply not there.
+          seen.delete(c.id.toLowerCase());
+          table.release(c.id);
+          continue;
+        }
+        const id = c.group.id.toLowerCase();
+        const prev = seen.get(id);
+        if (prev) {
+          const { extra, ...rest } = c.group;
+          Object.assign(prev, rest);
+          if (extra) prev.extra = { ...(prev.extra ?? {}), ...extra };
+        } else seen.set(id, { ...c.group });
+        table.touch(id);
+        table.add(id, c.memberAdds);
+        table.remove(id, c.memberRemoves);
+      }
+    },
+    env.signal,
+  );
+  const groups: CloudGroup[] = [];
+  const unread: string[] = [];
+  for (const [id, g] of seen) {
+    if (!('displayName' in g)) unread.push(id);
+    else groups.push({ displayName: null, description: null, securityEnabled: null, mailEnabled: null, groupTypes: [], onPremisesSyncEnabled: null, onPremisesSecurityIdentifier: null, ...g });
+  }
+  for (const part of chunk(unread, 1000)) groups.push(...(await env.source.getGroups(part, env.signal)));
+  return { groups, deltaLink };
+}
+
 async function fullCycle(env: CycleEnv, phase: Phase): Promise<PhaseResult> {
   const { source, target, rec, refs, doc, config, signal } = env;
-  const deltaLink = env.dryRun ? undefined : await phase('Starting a delta round', 1, () => source.latestDeltaLink(signal));
   refs.complete = true;
   doc.nestedWaiting = {};
 
+  // One initial delta round reads every group WITH its members (1 RU a page instead of one members request
+  // per group) and ends in the delta link for the next cycle.
+  const read = await phase('Reading Entra ID groups and members (initial delta round)', 2, () => readAllGroups(env));
   const inScope = new Map<string, CloudGroup>();
-  await phase('Reading Entra ID groups (scope)', 2, async () => {
-    for await (const page of source.listGroups(signal)) {
-      checkAborted(env);
-      for (const g of page) {
-        rec.groups.read++;
-        const id = g.id.toLowerCase();
-        const d = scopeGroup(g, config.scope);
-        if (d.inScope) {
-          inScope.set(id, g);
-          rec.groups.inScope++;
-        } else {
-          refs.outOfScope.set(id, d.reason);
-          rec.groups.outOfScope++;
-          skipGroup(env, g, d.reason);
-        }
-      }
+  for (const g of read.groups) {
+    rec.groups.read++;
+    const id = g.id.toLowerCase();
+    const d = scopeGroup(g, config.scope);
+    if (d.inScope) {
+      inScope.set(id, g);
+      rec.groups.inScope++;
+    } else {
+      env.members?.release(id);
+      refs.outOfScope.set(id, d.reason);
+      rec.groups.outOfScope++;
+      skipGroup(env, g, d.reason);
     }
-  });
+  }
+  const deltaLink = env.dryRun ? undefined : read.deltaLink;
   const deleted = await phase('Reading deleted groups', 2, async () => new Set([...(await source.listDeletedGroupIds(signal))].map((x) => x.toLowerCase())));
   const index = new AnchorIndex();
   const connect = new ConnectMarkerIndex();

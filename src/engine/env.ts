@@ -5,6 +5,7 @@ import type { HeldAction, StateDoc } from '../state/types';
 import type { CycleGroupRefs } from './group-refs';
 import type { GroupMapper } from './map';
 import type { MemberResolver } from './members';
+import type { MemberTable } from './member-table';
 import type { Recorder } from './recorder';
 
 export interface CycleEnv {
@@ -20,6 +21,8 @@ export interface CycleEnv {
   signal: AbortSignal;
   dryRun: boolean;
   now: () => Date;
+  /** Members read with the groups (full cycles: the initial delta round); other groups' members come from Graph. */
+  members?: MemberTable;
   /** Persist progress so far (state + log); absent in dry runs. */
   checkpoint?: () => void;
   /** Member removals the member-removal guard held this cycle (one batch at the end of the member phase). */

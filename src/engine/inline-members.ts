@@ -27,7 +27,7 @@ import type { MemberRef } from '../model/cloud';
 import { normalizeDn } from '../directory/dn';
 import type { CycleEnv } from './env';
 import type { ResolvedMembers } from './members';
-import { addMemberBatches, recordMemberAdd, recordMemberSkips } from './member-step';
+import { addMemberBatches, cloudMemberPages, recordMemberAdd, recordMemberSkips } from './member-step';
 
 export interface CreateMembers extends ResolvedMembers {
   /** Nested group ids (lowercase) left to the member phase: not provisioned yet when the group is created. */
@@ -38,7 +38,7 @@ export interface CreateMembers extends ResolvedMembers {
 export async function prepareCreateMembers(env: CycleEnv, groupId: string): Promise<CreateMembers> {
   const now: MemberRef[] = [];
   const deferred = new Set<string>();
-  for await (const page of env.source.listMembers(groupId, env.signal)) {
+  for await (const page of cloudMemberPages(env, groupId)) {
     for (const r of page) {
       const id = r.id.toLowerCase();
       if (r.kind === 'group' && !env.refs.provisioned.has(id)) deferred.add(id);

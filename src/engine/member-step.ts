@@ -31,6 +31,12 @@ export interface MemberWork {
   deferred?: string[];
 }
 
+/** A cloud group's direct members: from the cycle's member table when it holds the group, else from Graph. */
+export async function* cloudMemberPages(env: CycleEnv, groupId: string): AsyncIterable<MemberRef[]> {
+  if (env.members?.has(groupId)) yield* env.members.pages(groupId);
+  else yield* env.source.listMembers(groupId, env.signal);
+}
+
 /** Skips that may resolve later (the nested group gets provisioned): remember the parent. */
 function waitsForChild(reason: string): boolean {
   return reason.startsWith('nested group not provisioned') || reason.startsWith('out-of-scope group');
@@ -128,7 +134,7 @@ export async function reconcileMembers(env: CycleEnv, work: MemberWork): Promise
   try {
     const refs: MemberRef[] = [];
     if (work.deferred) refs.push(...work.deferred.map((g) => ({ id: g, kind: 'group' as const })));
-    else for await (const page of source.listMembers(id, env.signal)) refs.push(...page);
+    else for await (const page of cloudMemberPages(env, id)) refs.push(...page);
     const resolved = await env.resolver.resolve(refs, env.signal);
     recordMemberSkips(env, id, work.dn, resolved.skipped);
 

@@ -2,7 +2,8 @@
  * The Microsoft Graph client: the real SDK, wired for any cloud or the lab.
  *
  * Middleware chain: ErrorCapture → Authentication (TokenCredential) → Retry (429/503/504, Retry-After) →
- * RequestCounters → Telemetry → HttpsTransport (node:https, keep-alive, the configured CA).
+ * RequestCounters → ResourceUnitPacer (the tenant's throttle budget) → Telemetry → HttpsTransport (node:https,
+ * keep-alive, the configured CA).
  */
 import { Agent } from 'node:https';
 import {
@@ -26,6 +27,7 @@ import { mapGraphError } from './map-error';
 import type { ErrorContext } from './map-error';
 import type { GraphClientTuning, GraphConnection } from './options';
 import { RequestCounters } from './request-counters';
+import { DEFAULT_RESOURCE_UNIT_BUDGET, ResourceUnitBucket, ResourceUnitPacer } from './resource-units';
 import type { RequestCounts } from './request-counters';
 import { trustedCas } from './trust';
 
@@ -77,6 +79,8 @@ export function createGraphClient(conn: GraphConnection, options: CreateGraphCli
           })
       : undefined,
   );
+  const budget = options.resourceUnitBudget ?? DEFAULT_RESOURCE_UNIT_BUDGET;
+  const bucket = budget > 0 ? new ResourceUnitBucket(budget) : undefined;
   const client = Client.initWithMiddleware({
     baseUrl: endpoints.graphBaseUrl,
     defaultVersion: 'v1.0',
@@ -86,6 +90,7 @@ export function createGraphClient(conn: GraphConnection, options: CreateGraphCli
       new AuthenticationHandler(authProvider),
       retry,
       counters,
+      ...(bucket ? [new ResourceUnitPacer(bucket)] : []),
       new TelemetryHandler(),
       new HttpsTransport(agent, options.requestTimeoutMs ?? 120_000),
     ],
@@ -115,7 +120,10 @@ export function createGraphClient(conn: GraphConnection, options: CreateGraphCli
     endpoints,
     errorContext,
     mapError,
-    counts: () => counters.snapshot(),
+    counts: () => ({
+      ...counters.snapshot(),
+      ...(bucket ? { resourceUnits: bucket.stats.units, pacedWaits: bucket.stats.waits, pacedWaitMs: bucket.stats.waitedMs } : {}),
+    }),
     resetCounts: () => counters.reset(),
     close: () => agent.destroy(),
   };

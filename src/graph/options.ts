@@ -66,4 +66,9 @@ export interface GraphClientTuning {
   requestTimeoutMs?: number;
   /** Parallel HTTP connections to Graph. Default 8. */
   maxSockets?: number;
+  /**
+   * Graph resource units (contract §8) the client may spend per 10 s: requests are paced to stay inside it.
+   * Default 3,500 (the smallest tenant's identity & access budget); 0 = no pacing.
+   */
+  resourceUnitBudget?: number;
 }

@@ -15,6 +15,11 @@ export interface RequestCounts {
   unavailable: number;
   /** Sum of the Retry-After values (seconds) of 429/503/504 responses. */
   retryAfterSeconds: number;
+  /** Resource units spent by the documented costs (set when the client paces by a budget). */
+  resourceUnits?: number;
+  /** Requests that waited for the budget, and how long in all (ms). */
+  pacedWaits?: number;
+  pacedWaitMs?: number;
 }
 
 export type ThrottleListener = (status: number, retryAfter: string | null, url: string) => void;

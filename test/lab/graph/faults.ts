@@ -39,6 +39,8 @@ export interface FaultConfig {
   resourceUnits: ResourceUnitConfig;
   /** Delta tokens older than this → 410 syncStateNotFound (Graph: 7 days). */
   deltaTokenMaxAgeSeconds: number;
+  /** Server-driven paging of member lists: at most this many per page whatever `$top` asks; undefined = `$top`. */
+  maxPageSize?: number;
 }
 
 export interface FaultCounters {
@@ -115,6 +117,11 @@ export class FaultController {
   /** Current resource-unit settings (read on every request; not a copy). */
   get resourceUnits(): Readonly<ResourceUnitConfig> {
     return this.cfg.resourceUnits;
+  }
+
+  /** Current server-driven page cap of member lists (read on every request; not a copy). */
+  get maxPageSize(): number | undefined {
+    return this.cfg.maxPageSize;
   }
 
   get config(): FaultConfig {

@@ -97,6 +97,7 @@ export async function runGraph(deps: PipelineDeps, call: RawGraphCall,
     if (route.perms) demand(auth, ...route.perms);
 
     const throttle = limiter.take(`${auth.tenantId}/${auth.appId}`, requestCost(route.cost, req), !!route.write);
+    stats.units(routeName, throttle.cost, throttle.ok);
     const ruHeaders: Record<string, string> = { 'x-ms-resource-unit': String(throttle.cost) };
     if (throttle.usage > 0.8) ruHeaders['x-ms-throttle-limit-percentage'] = throttle.usage.toFixed(1);
     if (!throttle.ok) {

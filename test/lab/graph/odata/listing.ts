@@ -34,6 +34,8 @@ export interface ListSpec {
   expand?: (item: ListItem, what: string) => Record<string, unknown>;
   /** `$filter`/`$orderby`/`$search` need advanced mode (relationship collections such as /members). */
   advancedOnly?: boolean;
+  /** Server-driven paging: at most this many items per page whatever `$top` asks (Graph may return fewer). */
+  maxPageSize?: number;
 }
 
 const KNOWN = new Set(['$select', '$filter', '$top', '$count', '$orderby', '$search', '$expand', '$skiptoken', '$format']);
@@ -66,7 +68,7 @@ export function listCollection(spec: ListSpec): GraphResponse {
   }
 
   const select = parseSelect(q.get('$select'), spec.kinds);
-  const top = parseTop(q.get('$top'));
+  const top = Math.min(parseTop(q.get('$top')), spec.maxPageSize ?? Infinity);
 
   const filterRaw = q.get('$filter');
   const filter = filterRaw !== undefined && filterRaw.trim() !== '' ? parseFilter(filterRaw) : undefined;

@@ -31,12 +31,12 @@ function memberItems(store: TenantStore, groupId: string, transitive: boolean, c
     .map((r) => ({ kind: r.kind, obj: store.getObject(r.id)!.obj }));
 }
 
-function list(req: GraphRequest, store: TenantStore, groupId: string, transitive: boolean, cast?: string) {
+function list(req: GraphRequest, store: TenantStore, groupId: string, transitive: boolean, cast?: string, maxPageSize?: number) {
   const items = memberItems(store, groupId, transitive, cast);
   const kinds: ObjectKind[] = cast?.toLowerCase() === 'group' ? ['group'] : cast?.toLowerCase() === 'user' ? ['user'] : ['user', 'group'];
   return listCollection({
     req, items, kinds, withType: true, orderable: ['displayName'], advancedOnly: true,
-    context: cast ? `${kinds[0]}s` : 'directoryObjects', project: mixedProjector(req),
+    context: cast ? `${kinds[0]}s` : 'directoryObjects', project: mixedProjector(req), ...(maxPageSize ? { maxPageSize } : {}),
   });
 }
 
@@ -46,11 +46,11 @@ export function memberRoutes(): Route[] {
     routes.push(
       {
         method: 'GET', pattern: `/groups/{id}/${rel}`, cost, perms: ['members.read'],
-        handler: (req, p, ctx) => list(req, ctx.store, p.id, transitive),
+        handler: (req, p, ctx) => list(req, ctx.store, p.id, transitive, undefined, ctx.faults.maxPageSize),
       },
       {
         method: 'GET', pattern: `/groups/{id}/${rel}/{cast}`, cost, perms: ['members.read'],
-        handler: (req, p, ctx) => list(req, ctx.store, p.id, transitive, p.cast),
+        handler: (req, p, ctx) => list(req, ctx.store, p.id, transitive, p.cast, ctx.faults.maxPageSize),
       },
       {
         method: 'GET', pattern: `/groups/{id}/${rel}/$count`, cost, perms: ['members.read'],
