@@ -127,6 +127,7 @@ export function resolveConfig(doc: unknown, options: LoadOptions & { configPath?
     password: directorySecret(SECRET_KEYS.directoryPassword, 'config.directory.password', cfg.directory.password) ?? '',
     connections: cfg.directory.connections ?? 4,
     timeoutMs: cfg.directory.timeoutMs ?? 30_000,
+    memberRangeSize: cfg.directory.memberRangeSize ?? 1500,
   };
   if (cfg.directory.caFile) directory.caFile = abs(cfg.directory.caFile);
 

@@ -102,6 +102,7 @@ export interface ConfigFile {
     caFile?: string;
     connections?: number;
     timeoutMs?: number;
+    memberRangeSize?: number;
   };
   scope?: { mode?: 'all' | 'selected'; groupIds?: string[]; filters?: ScopeFilter[] };
   target: { container: string; managedContainers?: string[] };
@@ -161,6 +162,8 @@ export interface ResolvedConfig {
     connections: number;
     /** Per-operation timeout in ms (default 30000). */
     timeoutMs: number;
+    /** Values per `member;range` window (default 1500, AD's MaxValRange). */
+    memberRangeSize: number;
   };
   scope: { mode: 'all' | 'selected'; groupIds: string[]; filters: ScopeFilter[] };
   /** managedContainers: OUs (besides container) where anchored groups are managed in place, never moved out. */

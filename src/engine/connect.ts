@@ -54,6 +54,7 @@ export function openTarget(config: ResolvedConfig, mapper?: GroupMapper): LdapTa
     connections: d.connections,
     batchSize: config.membership.batchSize,
     timeoutMs: d.timeoutMs,
+    rangeSize: d.memberRangeSize,
     ...(mapper ? { groupAttributes: mapper.targetAttributes } : {}),
   });
 }

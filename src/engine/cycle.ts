@@ -234,6 +234,7 @@ export async function runCycle(o: CycleOptions): Promise<CycleResult> {
     ...(quarantined ? { quarantined } : {}),
     phases,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    cpuMs: (({ user, system }) => ({ user: Math.round(user / 1000), system: Math.round(system / 1000) }))(process.cpuUsage()),
   };
   const l = ldapCounts(o.target);
   if (l) summary.ldap = l;

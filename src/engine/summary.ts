@@ -55,6 +55,8 @@ export interface RunSummary {
   phases: { name: string; ms: number }[];
   /** Peak resident memory of this process so far (MiB). */
   peakRssMb: number;
+  /** CPU time of this process so far (ms, user and system): the core's own cost beside the DC's. */
+  cpuMs?: { user: number; system: number };
   ldap?: DirectoryOpCounts;
   graph?: Record<string, unknown>;
 }

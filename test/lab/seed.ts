@@ -48,6 +48,8 @@ export interface CreateAdUsersOptions {
   client?: Client;
   /** Adds in flight on the one connection (Samba serialises writes; ~32 keeps it busy). */
   inFlight?: number;
+  /** The users exist already (a DC cloned from a seeded snapshot): only read them back. */
+  existing?: boolean;
 }
 
 const MAX_SAM = 20;
@@ -120,7 +122,7 @@ export async function createAdUsers(dc: DcHandle, specs: AdUserSpec[], opts: Cre
   if (specs.length === 0) return [];
   return withAdmin(dc, opts.client, async (client) => {
     const dnOf = (s: AdUserSpec): string => `CN=${escapeRdnValue(s.cn ?? s.displayName ?? s.samAccountName)},${s.ou ?? dc.usersOu}`;
-    await pipelined(specs, opts.inFlight ?? 32, async (s) => {
+    if (!opts.existing) await pipelined(specs, opts.inFlight ?? 32, async (s) => {
       const attrs: Record<string, string | string[]> = {
         objectClass: ['top', 'person', 'organizationalPerson', 'user'],
         sAMAccountName: s.samAccountName,
@@ -207,6 +209,8 @@ export interface SeedOptions {
   start?: number;
   /** UPN suffix of cloud-only users (default: the store's/tenant's onmicrosoft domain given here, else the AD domain). */
   cloudDomain?: string;
+  /** The synced users exist in AD already (a clone of a seeded snapshot): read them back instead of adding. */
+  adExisting?: boolean;
 }
 
 export interface SeedResult {
@@ -224,7 +228,7 @@ export async function seedUsers(dc: DcHandle, store: UserStore | null, opts: See
   const t0 = Date.now();
   const prefix = opts.prefix ?? 'user';
   const specs = generateUserSpecs(opts.synced ?? 0, { prefix, start: opts.start, domain: dc.domain });
-  const ad = await createAdUsers(dc, specs);
+  const ad = await createAdUsers(dc, specs, { existing: !!opts.adExisting });
   if (!store) return { ad, synced: [], cloudOnly: [], ms: Date.now() - t0 };
   const synced = ad.map((rec) => store.addUser(syncedGraphUser(rec, dc)));
   const cloudDomain = opts.cloudDomain ?? dc.domain;

@@ -3,7 +3,7 @@
  * `samba -i -M single` with a stdin pipe (it exits when our process does), wait for an LDAPS bind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Attribute, Change, type Client } from 'ldapts';
 import { labPaths, type LabPaths } from '../lab-paths';
@@ -66,6 +66,12 @@ export interface DcHandle {
   restart(): Promise<void>;
   /** Stop samba and delete the clone. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Copy this DC's database to `dest` as a snapshot later clones can start from (`StartDcOptions.source`), e.g.
+   * after seeding: cloning seeded users takes seconds where adding them takes ≈8 ms of Samba CPU each. Call it
+   * while nothing writes.
+   */
+  snapshot(dest: string): Promise<void>;
 }
 
 export interface DcKerberos {
@@ -102,6 +108,11 @@ export interface StartDcOptions {
   paths?: LabPaths;
   log?: (msg: string) => void;
   readyTimeoutMs?: number;
+  /**
+   * Clone this snapshot (made by `DcHandle.snapshot`, e.g. the golden DC plus seeded users) instead of the golden
+   * DC itself. It must come from the current golden DC.
+   */
+  source?: string;
 }
 
 function rewriteSmbConf(conf: string, goldenDir: string, dir: string, ip: string, strongAuth: boolean): void {
@@ -175,7 +186,7 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
     // We hold the address lock, so a leftover dir for this address belongs to a dead process.
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(dir, '..'), { recursive: true });
-    await run('cp', ['-a', golden.dir, dir]);
+    await run('cp', ['-a', opts.source ?? golden.dir, dir]);
     const conf = join(dir, 'etc/smb.conf');
     const strongAuth = opts.strongAuth ?? true;
     rewriteSmbConf(conf, golden.dir, dir, ip, strongAuth);
@@ -237,6 +248,9 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
     const adm = await connectLdap({ url, caFile, ...admin });
     try {
       await adm.modify(DC_ACCOUNT_DN, new Change({ operation: 'add', modification: new Attribute({ type: 'servicePrincipalName', values: [ipSpn] }) }));
+    } catch (err) {
+      // A clone of a seeded snapshot taken on this same address has the SPN already (20: attributeOrValueExists).
+      if ((err as { code?: number }).code !== 20) throw err;
     } finally {
       await adm.unbind().catch(() => {});
     }
@@ -287,6 +301,20 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
         await waitReady();
       },
       stop,
+      async snapshot(dest: string) {
+        const tmp = `${dest}.tmp-${process.pid}`;
+        rmSync(tmp, { recursive: true, force: true });
+        mkdirSync(join(dest, '..'), { recursive: true });
+        await run('cp', ['-a', dir, tmp]);
+        rmSync(join(tmp, 'log'), { recursive: true, force: true });
+        mkdirSync(join(tmp, 'log'));
+        // Back to the golden form, which startDc rewrites for each clone.
+        const snapConf = join(tmp, 'etc/smb.conf');
+        const text = readFileSync(snapConf, 'utf8').split(dir).join(golden.dir).replace(/interfaces = \S+\/8\n\tldap server require strong auth = \w+/, `interfaces = ${PLACEHOLDER_INTERFACES}`);
+        writeFileSync(snapConf, text);
+        rmSync(dest, { recursive: true, force: true });
+        renameSync(tmp, dest);
+      },
     };
   } catch (err) {
     if (child && child.exitCode === null && child.signalCode === null) {
