@@ -44,6 +44,9 @@ const KIND_REASON: Record<string, string> = {
 
 type UserOutcome = { dn: string } | { reason: string };
 
+/** Users resolved per step of a large group (a few getByIds calls' worth). */
+const RESOLVE_SLICE = 10_000;
+
 /** The objectGUID a synced user's AD account should have, or null. */
 export function userGuid(user: CloudUser): string | null {
   const oid = user.onPremisesObjectIdentifier;
@@ -108,13 +111,16 @@ export class MemberResolver {
       else if (r.kind === 'group') groupIds.push(id);
       else out.skipped.push({ memberId: id, kind: r.kind, reason: KIND_REASON[r.kind] ?? KIND_REASON.other });
     }
-    const users = await this.resolveUsers(userIds, signal);
-    for (const id of userIds) {
-      const o = users.get(id)!;
-      if ('dn' in o) {
-        out.dns.push(o.dn);
-        out.ids.push(id);
-      } else out.skipped.push({ memberId: id, kind: 'user', reason: o.reason });
+    // In slices: what a lookup holds (Graph users, GUID maps) stays bounded however large the group is.
+    for (const part of chunks(userIds, RESOLVE_SLICE)) {
+      const users = await this.resolveUsers(part, signal);
+      for (const id of part) {
+        const o = users.get(id)!;
+        if ('dn' in o) {
+          out.dns.push(o.dn);
+          out.ids.push(id);
+        } else out.skipped.push({ memberId: id, kind: 'user', reason: o.reason });
+      }
     }
     if (groupIds.length) {
       const groups = await this.groups.resolveGroups(groupIds, signal);

@@ -77,6 +77,7 @@ describe('injected faults', () => {
 
   it('throttles by resource units with the documented costs and headers', async () => {
     em.faults.set({ resourceUnits: { capacity: 6, windowSeconds: 600 } });
+    em.stats.reset();
     try {
       const first = await call('GET', `/v1.0/groups/${groupIds[0]}/members`);
       expect(first.status).toBe(200);
@@ -93,6 +94,11 @@ describe('injected faults', () => {
       expect(throttled.headers.get('x-ms-throttle-scope')).toBe(`Tenant_Application/Read/${em.clientId}/${em.tenantId}`);
       expect(throttled.headers.get('x-ms-throttle-information')).toBe('ResourceUnitLimitExceeded');
       expect(em.faults.counters().resourceUnitThrottled).toBe(1);
+      // The control API's counters: RU charged (3 + 2 + 1; the 429 charged nothing), per route, and the 429.
+      const stats = (await call('GET', '/_emulator/stats')).body;
+      expect(stats.resourceUnits).toBe(6);
+      expect(stats.resourceUnitsByRoute).toEqual({ 'GET /groups/{id}/members': 5, 'GET /groups/{id}': 1 });
+      expect(stats.throttled).toBe(1);
     } finally {
       em.faults.reset();
     }
