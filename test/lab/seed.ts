@@ -97,6 +97,8 @@ export async function readAdUsers(client: Client, base: string): Promise<Map<str
     attributes: ['sAMAccountName', 'userPrincipalName', 'objectGUID', 'objectSid'],
     explicitBufferAttributes: ['objectGUID', 'objectSid'],
     paged: { pageSize: 1000 },
+    // No server time limit (ldapts asks for 10 s): on a loaded machine Samba's search of many users takes longer.
+    timeLimit: 0,
   });
   const out = new Map<string, Omit<AdUserRecord, 'spec'>>();
   for (const e of searchEntries) {
