@@ -220,7 +220,8 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
     const alive = (): boolean => spawned.exitCode === null && spawned.signalCode === null;
 
     const waitReady = async (): Promise<void> => {
-      const deadline = Date.now() + (opts.readyTimeoutMs ?? 20_000);
+      // A large seeded snapshot takes longer to open, all the more on a loaded machine.
+      const deadline = Date.now() + (opts.readyTimeoutMs ?? (opts.source ? 180_000 : 20_000));
       for (;;) {
         if (!alive()) {
           throw new LabError(`samba exited during start (code ${spawned.exitCode ?? spawned.signalCode}).`, {
