@@ -1,5 +1,6 @@
 // npm run bench -- --groups G --links L [--users U] [--no-floor]
 // npm run bench:lab [-- --runs N]          (--script bench/lab-start.ts: how fast the lab starts)
+// npm run bench:memory [-- --groups 10000,50000 --largest N]   (--script bench/memory.ts: the core's RSS vs group count)
 // Builds the bundle (the bench measures the real `gwb run` process), then runs bench/run.ts under tsx with
 // NODE_EXTRA_CA_CERTS pointing at the lab CA (the core trusts the Graph emulator through it).
 import { spawnSync } from 'node:child_process';

@@ -1,0 +1,83 @@
+/**
+ * Child of bench/memory.ts: one initial cycle of the real engine and the real Graph client against the emulator,
+ * with a Target that accepts every write and keeps nothing (so the process's memory is the engine's, not a fake
+ * directory's). Prints {peakRssMb, cpuS, durationMs, groups, members} as JSON.
+ */
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../src/config/load';
+import { EventSink } from '../src/core/events';
+import { openSource } from '../src/engine/connect';
+import { runCycle } from '../src/engine/cycle';
+import { createMapper } from '../src/engine/mapper';
+import type { AdGroup, AdUser, AttributeChanges } from '../src/model/directory';
+import type { Target } from '../src/model/ports';
+import { StateStore } from '../src/state/store';
+
+/** Every user resolves (its DN derived from the GUID); creates return a fresh GUID; nothing is stored. */
+class NullTarget implements Target {
+  writes = 0;
+  values = 0;
+  async *listAnchoredGroups(): AsyncIterable<AdGroup[]> {}
+  async findByAnchor(): Promise<AdGroup[]> {
+    return [];
+  }
+  async findBySid(): Promise<AdGroup | null> {
+    return null;
+  }
+  async resolveUsersByGuid(guids: string[]): Promise<Map<string, AdUser>> {
+    return new Map(guids.map((g) => [g, { dn: `CN=${g},OU=Synced Users,DC=lab,DC=example,DC=com`, objectGuid: g, objectSid: '' }]));
+  }
+  async resolveUsersBySid(): Promise<Map<string, AdUser>> {
+    return new Map();
+  }
+  async readMembers(): Promise<string[]> {
+    return [];
+  }
+  async createGroup(dn: string, attributes: AttributeChanges): Promise<AdGroup> {
+    this.writes++;
+    const m = attributes.member;
+    this.values += Array.isArray(m) ? m.length : m ? 1 : 0;
+    return { dn, objectGuid: randomUUID(), objectSid: '', anchor: null, attributes: {} };
+  }
+  async modifyGroup(): Promise<void> {
+    this.writes++;
+  }
+  async moveGroup(_dn: string, newDn: string): Promise<string> {
+    this.writes++;
+    return newDn;
+  }
+  async deleteGroup(): Promise<void> {
+    this.writes++;
+  }
+  async addMembers(_dn: string, dns: string[]): Promise<void> {
+    this.writes++;
+    this.values += dns.length;
+  }
+  async removeMembers(_dn: string, dns: string[]): Promise<void> {
+    this.writes++;
+    this.values += dns.length;
+  }
+  async close(): Promise<void> {}
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.argv[2], { env: process.env });
+  const mapper = createMapper(config);
+  const source = openSource(config);
+  const target = new NullTarget();
+  const store = StateStore.open(config.state.path).store;
+  const t = Date.now();
+  const r = await runCycle({ config, source, target, mapper, store, sink: new EventSink() });
+  await (source as { close?: () => Promise<void> }).close?.();
+  const cpu = process.cpuUsage();
+  process.stdout.write(JSON.stringify({
+    status: r.summary.status, error: r.error ? String(r.error) : undefined, durationMs: Date.now() - t,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), cpuS: (cpu.user + cpu.system) / 1e6,
+    groups: r.summary.groups, members: r.summary.members, writes: target.writes, values: target.values, graph: r.summary.graph,
+  }));
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});

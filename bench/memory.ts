@@ -1,0 +1,106 @@
+/**
+^ * npm run bench:memory -- [--groups 10000,50000] [--largest 50000] [--members 10] [--users 60000]
+ *
+ * Does the core's memory grow with the number of groups? For each group count G: a tenant in the Graph emulator
+ * with one group of `largest` members plus G groups of `members`, then ONE initial cycle of the real engine and
+ * Graph client in a child process (bench/memory-core.ts) whose directory side accepts every write and keeps
+ * nothing — so its peak RSS is the engine's own: the groups, the member table, the resolver cache, the state.
+ * No Samba: it runs in seconds, not hours. Prints one table (peak RSS per G and the ratio to the smallest G).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { startGraphEmulator } from '../test/lab/graph/emulator';
+import { CLIENT_SECRET_ENV, writeLabConfig } from '../test/lab/lab-config';
+import { ensureLabCa } from '../test/lab/lab-pki';
+import { labPaths } from '../test/lab/lab-paths';
+
+const root = join(__dirname, '..');
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : def;
+}
+const counts = arg('groups', '10000,50000').split(',').map(Number);
+const largest = Number(arg('largest', '50000'));
+const perGroup = Number(arg('members', '10'));
+const users = Number(arg('users', String(largest + 10_000)));
+const log = (m: string) => process.stderr.write(`[memory ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
+
+interface Row {
+  groups: number;
+  links: number;
+  peakRssMb: number;
+  cpuS: number;
+  durationMs: number;
+  created: number;
+  values: number;
+  graphRequests: number;
+}
+
+function child(configPath: string, env: NodeJS.ProcessEnv): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench/memory-core.ts'), configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    c.stdout.on('data', (d) => (out += d));
+    c.stderr.on('data', (d) => (err += d));
+    c.on('error', reject);
+    c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`memory-core exited ${code}: ${err.slice(-2000)}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  const paths = labPaths();
+  const caFile = await ensureLabCa(paths.pkiDir);
+  const rows: Row[] = [];
+  for (const g of counts) {
+    const em = await startGraphEmulator({ host: '127.0.0.1', port: 0, pkiDir: paths.pkiDir, deltaPageSize: 100, deltaMemberChunk: 1000 });
+    const dir = mkdtempSync(join(tmpdir(), 'gwb-memory-'));
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < users; i++) {
+        const guid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+        ids.push(em.store.addUser({
+          displayName: `User ${i}`, userPrincipalName: `u${i}@lab.example.com`, onPremisesSyncEnabled: true,
+          onPremisesImmutableId: Buffer.from(guid.replace(/-/g, ''), 'hex').toString('base64'), onPremisesSecurityIdentifier: `S-1-5-21-1-2-3-${1000 + i}`,
+        }).id);
+      }
+      const big = em.store.addGroup({ displayName: 'Largest', mailEnabled: false, securityEnabled: true, mailNickname: 'largest' });
+      for (let k = 0; k < largest; k++) em.store.addMember(big.id, ids[k]);
+      for (let i = 0; i < g; i++) {
+        const grp = em.store.addGroup({ displayName: `Group ${i}`, mailEnabled: false, securityEnabled: true, mailNickname: `g${i}` });
+        for (let k = 0; k < perGroup; k++) em.store.addMember(grp.id, ids[(i * 7 + k * 131) % ids.length]);
+      }
+      const written = writeLabConfig(
+        { baseUrl: em.baseUrl, authorityHost: em.authorityHost, tenantId: em.tenantId, clientId: em.clientId, caFile },
+        { url: 'ldaps://127.0.0.1:1', baseDn: 'DC=lab,DC=example,DC=com', targetOu: 'OU=Groups,DC=lab,DC=example,DC=com', bindDn: 'CN=x,DC=lab,DC=example,DC=com', password: 'unused', caFile },
+        { configJson: join(dir, 'config.json'), secretsDir: join(dir, 'secrets'), stateDir: join(dir, 'state') },
+      );
+      log(`${g} groups + one of ${largest}: tenant ready (${JSON.stringify(em.store.counts())}); running the core…`);
+      const r = await child(written.path, { ...process.env, NODE_EXTRA_CA_CERTS: caFile, [CLIENT_SECRET_ENV]: em.clientSecret });
+      if (r.status !== 'success') throw new Error(`cycle ${r.status}: ${r.error ?? ''}`);
+      rows.push({ groups: g, links: largest + g * perGroup, peakRssMb: r.peakRssMb, cpuS: r.cpuS, durationMs: r.durationMs, created: r.groups.created, values: r.values, graphRequests: r.graph?.requests ?? 0 });
+      log(`${g} groups: peak RSS ${r.peakRssMb} MiB, ${r.groups.created} groups created, ${r.values} member values, ${r.cpuS.toFixed(1)} s CPU`);
+    } finally {
+      await em.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const report = { date: new Date().toISOString(), machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadavg: loadavg() }, largest, perGroup, users, rows };
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  const file = join(root, 'bench/results', `memory-${report.date.slice(0, 19).replace(/[:T]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(report, null, 2));
+  const base = rows[0].peakRssMb;
+  const table = [['groups', 'links', 'largest group', 'created', 'member values', 'Graph req', 'core CPU s', 'cycle s', 'peak RSS MiB', 'vs first']];
+  for (const r of rows) table.push([String(r.groups), String(r.links), String(largest), String(r.created), String(r.values), String(r.graphRequests), r.cpuS.toFixed(1), (r.durationMs / 1000).toFixed(1), String(r.peakRssMb), `${((r.peakRssMb / base - 1) * 100).toFixed(0)}%`]);
+  const w = table[0].map((_, i) => Math.max(...table.map((x) => x[i].length)));
+  process.stdout.write(`\ncore memory vs group count (one group of ${largest}, the others ${perGroup} members each; ${users} users)\n`);
+  for (const row of table) process.stdout.write(row.map((c, i) => c.padStart(w[i])).join('  ') + '\n');
+  log(`written ${file}`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`memory bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
