@@ -61,6 +61,8 @@ export interface PoolStats {
 interface Conn {
   client: Client;
   url: string;
+  /** When it last gave an answer back (or was opened). */
+  lastUsedAt: number;
 }
 
 /** A connection on loan: give it back with `release()`, or `release(true)` when it must not be reused. */
@@ -144,6 +146,9 @@ export class LdapPool {
   async lease(): Promise<Lease> {
     const conn = await this.acquire();
     this.leased.add(conn);
+    // A connection idle for longer than an operation timeout may have been dropped silently by a firewall or
+    // the DC: its failure says nothing about the DC (the retry on a fresh connection does), so it is not counted.
+    const stale = Date.now() - conn.lastUsedAt > this.timeoutMs();
     let done = false;
     return {
       client: conn.client,
@@ -152,8 +157,12 @@ export class LdapPool {
         if (done) return;
         done = true;
         this.leased.delete(conn);
-        if (broken) this.failed(conn.url, error);
-        else this.breaker.success(conn.url);
+        if (broken) {
+          if (!stale) this.failed(conn.url, error);
+        } else {
+          this.breaker.success(conn.url);
+          conn.lastUsedAt = Date.now();
+        }
         if (broken || this.closed || !conn.client.isConnected) this.drop(conn, broken);
         else this.handBack(conn);
       },
@@ -282,7 +291,7 @@ export class LdapPool {
         this.counters.connects++;
         this.downUntil.delete(url);
         this.breaker.success(url);
-        return { client, url };
+        return { client, url, lastUsedAt: Date.now() };
       } catch (err) {
         await client.unbind().catch(() => undefined);
         const e = toDirectoryError(overran ? Object.assign(new Error(`Connection timeout (${stage})`), { cause: err }) : err, { operation: stage, url, bindDn: this.opts.bindDn });
