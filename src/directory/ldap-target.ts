@@ -93,6 +93,7 @@ export class LdapTarget implements Target {
   private readonly lookupBatchSize: number;
   private readonly pageSize: number;
   private readonly rangeSize: number;
+  private readonly timeLimit: number;
   private readonly groupAttributes: string[];
   private readonly concurrency: number;
   private readonly poolSize: number;
@@ -122,6 +123,9 @@ export class LdapTarget implements Target {
     this.lookupBatchSize = Math.max(1, Math.min(1000, opts.lookupBatchSize ?? 200));
     this.pageSize = Math.max(1, opts.pageSize ?? 1000);
     this.rangeSize = Math.max(1, opts.rangeSize ?? DEFAULT_RANGE_SIZE);
+    // The server-side search time limit follows the operation timeout (ldapts would ask for 10 s, which a busy DC
+    // exceeds on a paged search of tens of thousands of groups: "Indexed and full searches both failed").
+    this.timeLimit = Math.ceil((opts.timeoutMs ?? 30_000) / 1000);
     this.groupAttributes = [...new Set([...GROUP_ATTRIBUTES, ...(opts.groupAttributes ?? [])])];
     this.poolSize = Math.max(1, Math.min(opts.connections ?? DEFAULT_POOL_SIZE, MAX_POOL_SIZE));
     this.concurrency = Math.min(this.poolSize, 4);
@@ -151,7 +155,7 @@ export class LdapTarget implements Target {
   private async search(client: Client, base: string, options: SearchOptions): Promise<Entry[]> {
     this.counts.searches++;
     try {
-      const res = await client.search(base, options);
+      const res = await client.search(base, { timeLimit: this.timeLimit, ...options });
       return res.searchEntries; // continuation references (other NCs) are ignored on purpose
     } catch (err) {
       throw this.fail(err, 'search', base);
@@ -243,6 +247,7 @@ export class LdapTarget implements Target {
         scope: 'sub',
         filter,
         paged: { pageSize: this.pageSize },
+        timeLimit: this.timeLimit,
         ...searchAttributes(this.groupAttributes),
       });
       for (;;) {
