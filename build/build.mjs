@@ -28,3 +28,8 @@ const result = await build({
 });
 const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
 console.log(`built ${outfile.replace(root + '/', '')} (${(bytes / 1024).toFixed(0)} KiB)`);
+
+// The Kerberos directory driver's native part (.NET library + edge-js runtime files) next to the bundle.
+const { spawnSync } = await import('node:child_process');
+const native = spawnSync(process.execPath, [join(root, 'build/native.mjs')], { stdio: 'inherit' });
+if (native.status !== 0) process.exit(native.status ?? 1);

@@ -39,6 +39,29 @@ try {
 if (vitest.status !== 0 && v.failed === 0) v.failed = 1;
 console.log(`vitest: ${v.passed} passed, ${v.failed} failed, ${v.skipped} skipped`);
 
+// The same engine suites again against the Kerberos directory driver (S.DS.P through edge-js, signed+sealed on 389,
+// keytab; engine-helpers.ts reads GWB_TEST_DIRECTORY_AUTH). Only the main engine suites, to keep CI time reasonable.
+const KERBEROS_SUITES = ['test/integration/engine-initial.test.ts', 'test/integration/engine-delta.test.ts', 'test/integration/engine-inline-members.test.ts'];
+const kerberosJson = join(root, '.lab', 'vitest-kerberos-result.json');
+const kerberos = run('node', [vitestLauncher, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${kerberosJson}`, ...KERBEROS_SUITES], { GWB_TEST_DIRECTORY_AUTH: 'kerberos' });
+try {
+  const j = JSON.parse(readFileSync(kerberosJson, 'utf8'));
+  v.passed += j.numPassedTests;
+  v.failed += j.numFailedTests + (j.numRuntimeErrorTestSuites ?? 0);
+  v.skipped += j.numPendingTests + (j.numTodoTests ?? 0);
+  for (const file of j.testResults ?? []) {
+    const rel = relative(root, file.name);
+    const failed = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
+    for (const a of failed) failures.push(`vitest[kerberos]  ${rel} > ${a.fullName}\n          ${firstLine(a.failureMessages?.[0])}`);
+    if (file.status === 'failed' && failed.length === 0) failures.push(`vitest[kerberos]  ${rel} (suite failed to run)\n          ${firstLine(file.message)}`);
+  }
+} catch {
+  v.failed += 1;
+  failures.push(`vitest[kerberos]  no result file (${kerberosJson}): vitest did not finish`);
+}
+if (kerberos.status !== 0 && !failures.some((f) => f.startsWith('vitest[kerberos]'))) v.failed += 1;
+console.log(`vitest (engine suites, Kerberos driver): ${kerberos.status === 0 ? 'passed' : 'FAILED'}`);
+
 const pester = run('node', [join(root, 'build/pester.mjs')]);
 let p = { passed: 0, failed: pester.status === 0 ? 0 : 1, skipped: 0 };
 try {
@@ -67,4 +90,4 @@ if (failures.length) {
   writeFileSync(join(root, '.lab', 'test-failures.txt'), text);
 }
 console.log(`\ntotal: ${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || vitest.status !== 0 || pester.status !== 0 || dotnet.status !== 0 ? 1 : 0);
+process.exit(failed > 0 || vitest.status !== 0 || kerberos.status !== 0 || pester.status !== 0 || dotnet.status !== 0 ? 1 : 0);

@@ -120,11 +120,21 @@ export function resolveConfig(doc: unknown, options: LoadOptions & { configPath?
   if (cfg.tenant.caFile) tenant.caFile = abs(cfg.tenant.caFile);
   if (cfg.tenant.timeoutMs !== undefined) tenant.timeoutMs = cfg.tenant.timeoutMs;
 
+  const da = cfg.directory.auth ?? { type: 'simple' };
+  let directoryAuth: ResolvedConfig['directory']['auth'] = { type: 'simple' };
+  if (da.type === 'kerberos') {
+    directoryAuth = { type: 'kerberos' };
+    if (da.keytab !== undefined) directoryAuth.keytab = abs(da.keytab)!;
+    if (da.principal !== undefined) directoryAuth.principal = da.principal;
+    if (da.krb5Config !== undefined) directoryAuth.krb5Config = abs(da.krb5Config)!;
+  }
   const directory: ResolvedConfig['directory'] = {
     urls: cfg.directory.urls.map((u) => u.replace(/\/+$/, '')),
     baseDn: cfg.directory.baseDn,
-    bindDn: cfg.directory.bindDn,
-    password: directorySecret(SECRET_KEYS.directoryPassword, 'config.directory.password', cfg.directory.password) ?? '',
+    auth: directoryAuth,
+    bindDn: cfg.directory.bindDn ?? '',
+    // Kerberos: there is no password to resolve (the schema refuses one in the file).
+    password: directoryAuth.type === 'kerberos' ? '' : directorySecret(SECRET_KEYS.directoryPassword, 'config.directory.password', cfg.directory.password) ?? '',
     connections: cfg.directory.connections ?? 4,
     timeoutMs: cfg.directory.timeoutMs ?? 30_000,
     memberRangeSize: cfg.directory.memberRangeSize ?? 1500,

@@ -97,7 +97,8 @@ export interface ConfigFile {
   directory: {
     urls: string[];
     baseDn: string;
-    bindDn: string;
+    auth?: DirectoryAuthFile;
+    bindDn?: string;
     password?: SecretRef;
     caFile?: string;
     connections?: number;
@@ -113,6 +114,15 @@ export interface ConfigFile {
   state?: { path?: string };
   log?: { retentionDays?: number };
 }
+
+/** directory.auth in the file: simple (bindDn + password) or kerberos (no password). */
+export type DirectoryAuthFile = { type: 'simple' } | { type: 'kerberos'; keytab?: string; principal?: string; krb5Config?: string };
+
+/**
+ * directory.auth resolved: simple, or kerberos with absolute paths. Kerberos needs no secret: Linux logs on from the
+ * keytab or uses the caller's ticket cache, Windows uses the process identity.
+ */
+export type ResolvedDirectoryAuth = { type: 'simple' } | { type: 'kerberos'; keytab?: string; principal?: string; krb5Config?: string };
 
 export type ResolvedAuth =
   | { type: 'clientSecret'; clientSecret: string }
@@ -154,7 +164,10 @@ export interface ResolvedConfig {
   directory: {
     urls: string[];
     baseDn: string;
+    auth: ResolvedDirectoryAuth;
+    /** The simple-bind identity ('' with kerberos). */
     bindDn: string;
+    /** The simple-bind password ('' with kerberos: never read, never asked for). */
     password: string;
     /** Absolute path of the CA bundle (PEM) that signed the DCs' certificates. */
     caFile?: string;

@@ -102,6 +102,17 @@ export function validateConfigDocument(doc: unknown): ConfigProblem[] {
       problems.push({ key: keyPath(ptr), message: 'must be a reference {"env": "NAME"} or {"file": "PATH"}, never the secret itself (or let the PowerShell module hand it over)' });
     }
   }
+  // directory.auth decides which of bindDn/password belong (the schema alone would give unreadable messages).
+  const dir = at(doc, '/directory');
+  if (dir && typeof dir === 'object' && !Array.isArray(dir)) {
+    if (at(doc, '/directory/auth/type') === 'kerberos') {
+      for (const k of ['password', 'bindDn']) {
+        if (k in dir) problems.push({ key: `directory.${k}`, message: 'must not be set with directory.auth kerberos: the identity comes from the Kerberos ticket (keytab, ticket cache or the process identity), there is no password' });
+      }
+    } else if (!('bindDn' in dir)) {
+      problems.push({ key: 'directory.bindDn', message: 'is required (the account to bind as), unless directory.auth is {"type": "kerberos"}' });
+    }
+  }
   if (problems.length) return problems;
   const validate = validator();
   if (!validate(doc)) {

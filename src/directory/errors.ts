@@ -140,7 +140,10 @@ function classifyResult(rc: number, text: string, ctx: ErrorContext): Classified
       return {
         code: 'StrongAuthRequired',
         category: 'SecurityError',
-        hint: 'The domain controller requires an encrypted connection: use ldaps:// (636) or StartTLS on ldap:// (389).',
+        hint:
+          'The domain controller requires strong authentication (LDAP signing): a simple bind on plain ldap:// (389) is refused. ' +
+          'Use ldaps:// (636) or StartTLS on ldap:// (389), or bind with Kerberos, signed and sealed, with no password: ' +
+          'directory.auth {"type": "kerberos"} (Set-GroupWritebackConfiguration -DirectoryAuthentication Kerberos).',
       };
     case 50:
       return {

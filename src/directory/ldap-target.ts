@@ -9,7 +9,8 @@
  *   re-reading the membership, diffing and retrying only what is still needed.
  * - Every request is counted (`countOperations()`), so tests and benchmarks can assert "0 LDAP writes".
  */
-import { Attribute, Change, Control, type Client, type Entry, type SearchOptions } from 'ldapts';
+import { Attribute, Change, Control, type Entry, type SearchOptions } from 'ldapts';
+import type { Connector, DirectoryConnection as Client } from './connection';
 import { CancelledError, GwbError } from '../core/errors';
 import type { AdGroup, AdUser, AttributeChanges, DirectoryOpCounts } from '../model/directory';
 import type { Target } from '../model/ports';
@@ -56,6 +57,11 @@ export interface LdapTargetOptions {
   groupAttributes?: string[];
   connectTimeoutMs?: number;
   timeoutMs?: number;
+  /**
+   * Opens the pool's connections instead of ldapts' simple bind: the Kerberos driver (sdsp/) passes one. The
+   * Target's logic (paging, ranges, batches, permissive modify, error codes, counters) is the same for both.
+   */
+  connector?: Connector;
 }
 
 type MemberOp = 'add' | 'delete';
@@ -112,6 +118,7 @@ export class LdapTarget implements Target {
       ...(opts.connections !== undefined ? { size: opts.connections } : {}),
       ...(opts.connectTimeoutMs !== undefined ? { connectTimeoutMs: opts.connectTimeoutMs } : {}),
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts.connector ? { connector: opts.connector } : {}),
     };
     this.pool = new LdapPool(poolOpts);
     this.bindDn = opts.bindDn;

@@ -18,6 +18,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { Client } from 'ldapts';
 import { ConfigError } from '../core/errors';
 import { UrlBreaker } from './breaker';
+import type { Connector, DirectoryConnection } from './connection';
 import { DirectoryError, DirectoryUnavailableError, isConnectionFailure, resultCodeOf, toDirectoryError } from './errors';
 
 export const DEFAULT_POOL_SIZE = 4;
@@ -45,6 +46,11 @@ export interface PoolOptions {
   downForMs?: number;
   /** Connection-level failures in a row after which a URL is given up (default 3; 0 = never). */
   breakerThreshold?: number;
+  /**
+   * Opens a bound connection to one URL instead of ldapts' simple bind (the Kerberos driver); the pool keeps
+   * its size, reuse, failover and counters either way.
+   */
+  connector?: Connector;
 }
 
 export interface PoolStats {
@@ -59,7 +65,7 @@ export interface PoolStats {
 }
 
 interface Conn {
-  client: Client;
+  client: DirectoryConnection;
   url: string;
   /** When it last gave an answer back (or was opened). */
   lastUsedAt: number;
@@ -67,7 +73,7 @@ interface Conn {
 
 /** A connection on loan: give it back with `release()`, or `release(true)` when it must not be reused. */
 export interface Lease {
-  readonly client: Client;
+  readonly client: DirectoryConnection;
   readonly url: string;
   release(broken?: boolean, error?: unknown): void;
 }
@@ -124,7 +130,7 @@ export class LdapPool {
    * Run `fn` on a pooled connection. If the connection breaks, it is dropped and `fn` runs again on a fresh one,
    * up to `retries` times (default 1); `attempt` tells `fn` whether this is a retry (a write may have landed).
    */
-  async use<T>(fn: (client: Client, info: { url: string; attempt: number }) => Promise<T>, retries = 1): Promise<T> {
+  async use<T>(fn: (client: DirectoryConnection, info: { url: string; attempt: number }) => Promise<T>, retries = 1): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const lease = await this.lease();
       try {
@@ -260,9 +266,30 @@ export class LdapPool {
   }
 
   private async open(): Promise<Conn> {
-    const ca = this.caOption();
+    const connector = this.opts.connector;
+    const ca = connector ? undefined : this.caOption();
     let lastError: DirectoryError | undefined;
     for (const url of this.candidates()) {
+      if (connector) {
+        try {
+          const client = await connector(url);
+          this.counters.connects++;
+          this.downUntil.delete(url);
+          this.breaker.success(url);
+          return { client, url, lastUsedAt: Date.now() };
+        } catch (err) {
+          const e = toDirectoryError(err, { operation: 'bind', url });
+          if (resultCodeOf(e) !== undefined) {
+            this.breaker.success(url);
+            throw e;
+          }
+          this.downUntil.set(url, Date.now() + (this.opts.downForMs ?? 30_000));
+          this.failed(url, e);
+          if (this.unavailable) throw this.unavailable;
+          lastError = e;
+          continue;
+        }
+      }
       const parsed = new URL(url);
       const host = parsed.hostname.replace(/^\[|\]$/g, '');
       const secure = parsed.protocol === 'ldaps:';
@@ -326,6 +353,9 @@ export class LdapPool {
  * Close a connection's socket at once (ldapts offers no abort): its pending requests are rejected with
  * "Connection closed before message response", which the caller sees as a connection failure.
  */
-function cutSocket(client: Client): void {
-  (client as unknown as { socket?: { destroy(): void } }).socket?.destroy();
+/** Cut a connection under an operation in flight: ldapts' socket, or (Kerberos driver) close the native connection. */
+function cutSocket(client: Client | DirectoryConnection): void {
+  const socket = (client as unknown as { socket?: { destroy(): void } }).socket;
+  if (socket) socket.destroy();
+  else if (!(client instanceof Client)) void client.unbind().catch(() => undefined);
 }

@@ -4,7 +4,8 @@
  */
 import type { EventSink } from '../core/events';
 import type { ResolvedConfig } from '../config/types';
-import { LdapTarget } from '../directory';
+import { LdapTarget, type LdapTargetOptions } from '../directory';
+import { kerberosConnector } from '../directory/sdsp';
 import { createGraphSource, type GraphConnection } from '../graph';
 import { GROUP_PROPERTIES } from '../graph/properties';
 import { compileExpression, type MappingRule } from '../mapping';
@@ -43,13 +44,25 @@ export function extraGroupProperties(config: ResolvedConfig): string[] {
   return [...names].filter((n) => !standard.has(n.toLowerCase()) && !NOT_GRAPH.has(n.toLowerCase()));
 }
 
+/**
+ * How the Target reaches the DCs: ldapts with a simple bind, or (directory.auth kerberos) connections opened by the
+ * Kerberos driver (S.DS.P through edge-js, loaded on first use). Same Target either way.
+ */
+export function directoryConnection(d: ResolvedConfig['directory']): Pick<LdapTargetOptions, 'bindDn' | 'password' | 'connector'> {
+  if (d.auth.type !== 'kerberos') return { bindDn: d.bindDn, password: d.password };
+  return {
+    bindDn: d.auth.principal ?? 'the Kerberos identity of this process',
+    password: '',
+    connector: kerberosConnector({ auth: d.auth, timeoutMs: d.timeoutMs, ...(d.caFile ? { caFile: d.caFile } : {}) }),
+  };
+}
+
 export function openTarget(config: ResolvedConfig, mapper?: GroupMapper): LdapTarget {
   const d = config.directory;
   return new LdapTarget({
     urls: d.urls,
     baseDn: d.baseDn,
-    bindDn: d.bindDn,
-    password: d.password,
+    ...directoryConnection(d),
     ...(d.caFile ? { caFile: d.caFile } : {}),
     connections: d.connections,
     batchSize: config.membership.batchSize,

@@ -18,9 +18,32 @@ import { StateStore } from '../../src/state/store';
 import { join } from 'node:path';
 import type { Lab } from '../lab/fixture';
 
+/**
+ * The directory driver the engine suites run against: `simple` (ldapts, LDAPS + password; the default) or
+ * `kerberos` (S.DS.P through edge-js, Negotiate signed+sealed on ldap://389, from the lab's gwb-svc keytab; no
+ * password anywhere). Chosen by GWB_TEST_DIRECTORY_AUTH, so the same tests run against both (build/test.mjs runs
+ * the main engine suites a second time with kerberos). The tests read AD back with their own ldapts client either way.
+ */
+export type TestDirectoryDriver = 'simple' | 'kerberos';
+export function testDirectoryDriver(): TestDirectoryDriver {
+  return process.env.GWB_TEST_DIRECTORY_AUTH === 'kerberos' ? 'kerberos' : 'simple';
+}
+
+/** Point a resolved config at the lab DC with the chosen driver. */
+export function useDirectoryDriver(config: ResolvedConfig, lab: Lab, driver: TestDirectoryDriver = testDirectoryDriver()): ResolvedConfig {
+  if (driver === 'kerberos') {
+    const k = lab.dc.kerberos;
+    config.directory.urls = [`ldap://${lab.dc.ip}:389`];
+    config.directory.auth = { type: 'kerberos', keytab: k.keytab, principal: k.principal, krb5Config: k.krb5Conf };
+    config.directory.bindDn = '';
+    config.directory.password = '';
+  }
+  return config;
+}
+
 export function labConfig(lab: Lab, overrides: (doc: Record<string, any>) => void = () => {}): ResolvedConfig {
   const base = loadConfig(lab.config!.path, { env: { ...process.env, ...lab.config!.env } });
-  const copy = structuredClone(base);
+  const copy = useDirectoryDriver(structuredClone(base), lab);
   overrides(copy as unknown as Record<string, any>);
   return copy;
 }
