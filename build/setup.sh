@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PWSH_VERSION=7.6.9
 PESTER_VERSION=5.9.1
-APT_PACKAGES=(samba samba-ad-dc samba-ad-provision ldb-tools ldap-utils openssl krb5-user libsasl2-modules-gssapi-mit)
+APT_PACKAGES=(samba samba-ad-dc samba-ad-provision ldb-tools ldap-utils openssl krb5-user libsasl2-modules-gssapi-mit build-essential python3)
 
 log() { printf '==> %s\n' "$*"; }
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -31,7 +31,10 @@ for svc in samba-ad-dc smbd nmbd winbind; do
   fi
 done
 
-# 2. npm packages
+# 2. npm packages. edge-js (the Kerberos directory driver) compiles its native addon with node-gyp: use the installed
+# Node's headers (Debian's nodejs ships /usr/include/node), never a download. The repo's .npmrc says the same;
+# Directory.Build.targets at the repo root lets edge-js's managed bootstrap restore (build/native.mjs checks it).
+export npm_config_nodedir="${npm_config_nodedir:-/usr}"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "npm ci"
   npm ci --no-audit --no-fund --loglevel=error

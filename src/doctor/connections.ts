@@ -2,6 +2,7 @@
 import type { ResolvedConfig } from '../config';
 import type { GraphConnection } from '../graph/options';
 import type { LdapTargetOptions } from '../directory';
+import { directoryConnection } from '../engine/connect';
 
 /** graph/ takes the resolved tenant section as is. */
 export function graphConnectionOf(c: ResolvedConfig): GraphConnection {
@@ -13,8 +14,7 @@ export function ldapTargetOptionsOf(c: ResolvedConfig, urls: string[] = c.direct
   return {
     urls,
     baseDn: c.directory.baseDn,
-    bindDn: c.directory.bindDn,
-    password: c.directory.password,
+    ...directoryConnection(c.directory),
     ...(c.directory.caFile ? { caFile: c.directory.caFile } : {}),
     connections: 1,
     timeoutMs: c.directory.timeoutMs,

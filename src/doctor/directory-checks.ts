@@ -13,6 +13,7 @@ import {
 } from '../directory';
 import { ldapTargetOptionsOf } from './connections';
 import { parseLdapUrl, probeTcp, probeTls } from './net';
+import { kerberosChecks } from './kerberos-checks';
 import { row, type CheckRow } from './types';
 import type { CheckContext } from './graph-checks';
 
@@ -89,7 +90,14 @@ export async function directoryChecks(config: ResolvedConfig, ctx: CheckContext,
     }
     rows.push(row(AREA, 'directory.reachable', 'Directory reachable', 'Passed', url, `TCP ${ep.host}:${ep.port} accepts connections.`));
 
-    const tls = await probeTls(ep, ca, ctx.timeoutMs);
+    const kerberos = config.directory.auth.type === 'kerberos';
+    if (kerberos) {
+      for (const r of await kerberosChecks(config, ep.host, ctx.timeoutMs)) rows.push({ ...r, target: r.target ?? url });
+    }
+    if (kerberos && !ep.secure) {
+      rows.push(row(AREA, 'directory.tls', 'Directory TLS certificate', 'Skipped', url, 'Not needed: the Kerberos bind on ldap:// signs and seals the connection (SASL GSSAPI).'));
+    }
+    const tls = kerberos && !ep.secure ? { handshake: true, authorized: true, hostnameMatches: true } as Awaited<ReturnType<typeof probeTls>> : await probeTls(ep, ca, ctx.timeoutMs);
     const how = ep.secure ? 'LDAPS' : 'StartTLS';
     let tlsOk = false;
     if (!tls.handshake) {
@@ -107,6 +115,8 @@ export async function directoryChecks(config: ResolvedConfig, ctx: CheckContext,
       rows.push(row(AREA, 'directory.tls', 'Directory TLS certificate', 'Failed', url,
         `The certificate (${tls.subject ?? ''}; ${tls.subjectAltName ?? 'no subjectAltName'}) does not name ${ep.host}: ${tls.hostnameError}.`,
         'Use a DC name from the certificate in directory.urls, or reissue the certificate with that name in its subjectAltName.'));
+    } else if (kerberos && !ep.secure) {
+      tlsOk = true;
     } else {
       tlsOk = true;
       const days = tls.validTo ? Math.floor((tls.validTo.getTime() - Date.now()) / 86_400_000) : null;
@@ -131,7 +141,9 @@ export async function directoryChecks(config: ResolvedConfig, ctx: CheckContext,
     try {
       const r = await target.checkConnection();
       bound.push(url);
-      rows.push(row(AREA, 'directory.bind', 'Directory bind', 'Passed', url, `Bound as ${config.directory.bindDn}; the base DN ${r.baseDn} is readable.`));
+      rows.push(row(AREA, 'directory.bind', 'Directory bind', 'Passed', url, kerberos
+        ? `Bound with Kerberos (Negotiate, ${ep.secure ? 'over LDAPS' : 'signed and sealed'}) as ${config.directory.auth.type === 'kerberos' && config.directory.auth.principal ? config.directory.auth.principal : 'this process\'s Kerberos identity'}; the base DN ${r.baseDn} is readable.`
+        : `Bound as ${config.directory.bindDn}; the base DN ${r.baseDn} is readable.`));
     } catch (err) {
       const d = errorText(err);
       rows.push(row(AREA, 'directory.bind', 'Directory bind', 'Failed', url, d.message, d.fix));
@@ -152,7 +164,7 @@ export async function directoryChecks(config: ResolvedConfig, ctx: CheckContext,
 
   const url = bound[0];
   const base = ldapTargetOptionsOf(config, [url]);
-  const pool = new LdapPool({ urls: [url], bindDn: base.bindDn, password: base.password, ...(base.caFile ? { caFile: base.caFile } : {}), size: 1, timeoutMs: base.timeoutMs });
+  const pool = new LdapPool({ urls: [url], bindDn: base.bindDn, password: base.password, ...(base.caFile ? { caFile: base.caFile } : {}), ...(base.connector ? { connector: base.connector } : {}), size: 1, timeoutMs: base.timeoutMs });
   let anchorKnown = false;
   let containerOk = false;
   try {

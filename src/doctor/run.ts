@@ -52,7 +52,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<CheckRow[]> {
   const missing: { key: string; error: GwbError }[] = [];
   const resolved: Record<string, string | undefined> = {};
   const a = doc.tenant.auth;
-  const wanted: [string, string, unknown, boolean][] = [[SECRET_KEYS.directoryPassword, 'config.directory.password', doc.directory.password, true]];
+  // Kerberos binds with no password at all: nothing to ask for on the directory side.
+  const wanted: [string, string, unknown, boolean][] = shape.directory.auth.type === 'kerberos' ? [] : [[SECRET_KEYS.directoryPassword, 'config.directory.password', doc.directory.password, true]];
   if (a.type === 'clientSecret') wanted.push([SECRET_KEYS.clientSecret, 'config.tenant.auth.clientSecret', a.clientSecret, true]);
   // A certificate from the Windows store (handed over) needs no password; one named only by thumbprint must be handed over.
   let storeCertificate = false;

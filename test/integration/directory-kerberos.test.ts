@@ -160,4 +160,34 @@ describe('no password anywhere in Kerberos mode (the real gwb run process)', () 
       await client.unbind();
     }
   });
+
+  it('config test (Test-GroupWritebackConfiguration) checks keytab, ticket, clock, SPN and bind; a wrong principal fails naming the fix', async () => {
+    const doc = JSON.parse(readFileSync(join(lab.config!.path, '..', 'kerberos.json'), 'utf8'));
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...lab.config!.env };
+    const test = (file: string) => new Promise<{ code: number | null; rows: any[] }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'config', 'test', '--config', file, '--skip-write-probe', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('close', (code) => {
+        const j = JSON.parse(out);
+        resolve({ code, rows: Array.isArray(j) ? j : j.rows ?? j.checks ?? [] });
+      });
+    });
+    const ok = await test(join(lab.config!.path, '..', 'kerberos.json'));
+    const status = (rows: any[], id: string) => rows.find((r) => r.id === id)?.status;
+    for (const id of ['directory.kerberos.keytab', 'directory.kerberos.ticket', 'directory.kerberos.clock', 'directory.kerberos.spn', 'directory.bind']) {
+      expect(status(ok.rows, id), JSON.stringify(ok.rows.filter((r) => r.status !== 'Passed'))).toBe('Passed');
+    }
+    expect(ok.rows.find((r) => r.id === 'directory.bind').message).toMatch(/Kerberos.*signed and sealed/);
+
+    doc.directory.auth.principal = 'someone-else@LAB.EXAMPLE.COM';
+    const bad = join(lab.config!.path, '..', 'kerberos-bad.json');
+    writeFileSync(bad, JSON.stringify(doc));
+    const r = await test(bad);
+    expect(r.code).not.toBe(0);
+    const row = r.rows.find((x) => x.id === 'directory.kerberos.keytab');
+    expect(row).toMatchObject({ status: 'Failed' });
+    expect(row.message).toContain('holds no key for someone-else@LAB.EXAMPLE.COM');
+    expect(row.fix).toMatch(/directory\.auth\.principal/);
+  });
 });
