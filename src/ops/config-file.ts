@@ -189,11 +189,29 @@ export function applySecretRefs(doc: ConfigDocument, refs: Record<string, unknow
 
 /** After tenant.auth.type changed, drop the keys the new type does not allow (e.g. clientSecret → certificate). */
 export function pruneAuth(doc: ConfigDocument): void {
+  pruneDirectoryAuth(doc);
   const auth = getKey(doc, 'tenant.auth');
   if (!auth || typeof auth !== 'object') return;
   const allowed = AUTH_KEYS[String((auth as Record<string, unknown>).type)];
   if (!allowed) return;
   for (const k of Object.keys(auth)) if (!allowed.includes(k)) delete (auth as Record<string, unknown>)[k];
+}
+
+/**
+ * directory.auth: kerberos binds with no password, so switching to it drops directory.bindDn and the password
+ * reference; simple keeps only its type (and drops auth altogether, simple being the default).
+ */
+function pruneDirectoryAuth(doc: ConfigDocument): void {
+  const auth = getKey(doc, 'directory.auth');
+  if (!auth || typeof auth !== 'object') return;
+  const a = auth as Record<string, unknown>;
+  if (a.type === 'kerberos') {
+    for (const k of Object.keys(a)) if (!['type', 'keytab', 'principal', 'krb5Config'].includes(k) || a[k] === null) delete a[k];
+    setKey(doc, 'directory.bindDn', null);
+    setKey(doc, 'directory.password', null);
+  } else if (a.type === 'simple') {
+    setKey(doc, 'directory.auth', null);
+  }
 }
 
 /**

@@ -10,7 +10,8 @@
  * (The engine suites run against this driver too: GWB_TEST_DIRECTORY_AUTH=kerberos, see build/test.mjs.)
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,18 @@ async function snapshot(client: Client, baseDn: string): Promise<Map<string, { d
     out.set(g.anchor, { dn: g.dn, displayName: g.displayName, description: g.description, groupType: g.groupType, members: (await readMembers(client, g.dn)).map((m) => m.toLowerCase()).sort() });
   }
   return out;
+}
+
+/** The lab's config file with directory.auth kerberos (ldap://389, the gwb-svc keytab), no bind account, no password. */
+function writeKerberosConfig(lab: Lab): { configPath: string; doc: any } {
+  const doc = JSON.parse(readFileSync(lab.config!.path, 'utf8'));
+  const k = lab.dc.kerberos;
+  doc.directory = { ...doc.directory, urls: [`ldap://${lab.dc.ip}:389`], auth: { type: 'kerberos', keytab: k.keytab, principal: k.principal, krb5Config: k.krb5Conf } };
+  delete doc.directory.bindDn;
+  delete doc.directory.password;
+  const configPath = join(lab.config!.path, '..', 'kerberos.json');
+  writeFileSync(configPath, JSON.stringify(doc, null, 2));
+  return { configPath, doc };
 }
 
 function kerberosConfig(lab: Lab): ResolvedConfig {
@@ -106,13 +119,7 @@ describe('no password anywhere in Kerberos mode (the real gwb run process)', () 
 
   it('config, environment, argv and every file the run writes are free of the service password; AD got the groups', async () => {
     const secret = lab.dc.service.password;
-    const doc = JSON.parse(readFileSync(lab.config!.path, 'utf8'));
-    const k = lab.dc.kerberos;
-    doc.directory = { ...doc.directory, urls: [`ldap://${lab.dc.ip}:389`], auth: { type: 'kerberos', keytab: k.keytab, principal: k.principal, krb5Config: k.krb5Conf } };
-    delete doc.directory.bindDn;
-    delete doc.directory.password;
-    const configPath = join(lab.config!.path, '..', 'kerberos.json');
-    writeFileSync(configPath, JSON.stringify(doc, null, 2));
+    const { configPath, doc } = writeKerberosConfig(lab);
 
     // Only what a real host would have: PATH/HOME, the CA for the Graph emulator and the Graph client secret.
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...lab.config!.env };
@@ -161,8 +168,37 @@ describe('no password anywhere in Kerberos mode (the real gwb run process)', () 
     }
   });
 
+  it('a module folder without the native part: simple still works, kerberos names exactly what is missing', async () => {
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...lab.config!.env };
+    const tmp = mkdtempSync(join(tmpdir(), 'gwb-nonative-'));
+    const run = (cli: string, config: string) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [cli, 'plan', '--full', '--config', config, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    try {
+      cpSync(CLI, join(tmp, 'gwb.cjs'));
+      const kconf = writeKerberosConfig(lab).configPath;
+      const simple = await run(join(tmp, 'gwb.cjs'), lab.config!.path);
+      expect(simple.code, simple.stderr.slice(-1500)).toBe(0);
+      const noDll = await run(join(tmp, 'gwb.cjs'), kconf);
+      expect(noDll.code, noDll.stdout.slice(0, 1500)).not.toBe(0);
+      expect(noDll.stdout + noDll.stderr).toMatch(/GroupWriteback\.Directory\.dll for linux-x64 is not in the module/);
+      // with the .NET library but without edge-js
+      cpSync(join(ROOT, 'module/GroupWriteback/bin/native'), join(tmp, 'native'), { recursive: true });
+      const noEdge = await run(join(tmp, 'gwb.cjs'), kconf);
+      expect(noEdge.code, noEdge.stdout.slice(0, 1500)).not.toBe(0);
+      expect(noEdge.stdout + noEdge.stderr).toMatch(/edge-js native addon could not be loaded/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('config test (Test-GroupWritebackConfiguration) checks keytab, ticket, clock, SPN and bind; a wrong principal fails naming the fix', async () => {
-    const doc = JSON.parse(readFileSync(join(lab.config!.path, '..', 'kerberos.json'), 'utf8'));
+    const { doc } = writeKerberosConfig(lab);
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...lab.config!.env };
     const test = (file: string) => new Promise<{ code: number | null; rows: any[] }>((resolve) => {
       const child = spawn(process.execPath, [CLI, 'config', 'test', '--config', file, '--skip-write-probe', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -41,6 +41,10 @@ function ConvertTo-GwbSetting {
     if (& $has 'BaseDn') { $s['directory.baseDn'] = $b.BaseDn }
     if (& $has 'BindDn') { $s['directory.bindDn'] = $b.BindDn }
     elseif ((& $has 'Credential') -and $b.Credential -and $b.Credential.UserName) { $s['directory.bindDn'] = $b.Credential.UserName }
+    if (& $has 'DirectoryAuthentication') { $s['directory.auth.type'] = ([string]$b.DirectoryAuthentication).ToLowerInvariant() }
+    if (& $has 'Keytab') { $s['directory.auth.type'] = 'kerberos'; $s['directory.auth.keytab'] = Resolve-GwbPath -Path $b.Keytab }
+    if (& $has 'KerberosPrincipal') { $s['directory.auth.type'] = 'kerberos'; $s['directory.auth.principal'] = [string]$b.KerberosPrincipal }
+    if (& $has 'Krb5Config') { $s['directory.auth.type'] = 'kerberos'; $s['directory.auth.krb5Config'] = Resolve-GwbPath -Path $b.Krb5Config }
     if (& $has 'DirectoryCaFile') { $s['directory.caFile'] = Resolve-GwbPath -Path $b.DirectoryCaFile }
     if (& $has 'TargetContainer') { $s['target.container'] = $b.TargetContainer }
     if (& $has 'ScopeMode') { $s['scope.mode'] = ([string]$b.ScopeMode).ToLowerInvariant() }

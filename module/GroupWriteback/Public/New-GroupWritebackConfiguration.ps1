@@ -37,6 +37,18 @@ function New-GroupWritebackConfiguration {
     .PARAMETER TargetContainer
     DN of the OU new groups are created in.
 
+    .PARAMETER DirectoryAuthentication
+    How the core binds to the DCs: Simple (default; -BindDn/-Credential, password over LDAPS or StartTLS) or Kerberos (no password at all: Negotiate, signed and sealed on ldap:// 389, or LDAPS; Windows: the identity the process runs as, e.g. a gMSA or the machine account; Linux: -Keytab or the caller's ticket cache). Kerberos drops directory.bindDn and the password reference.
+
+    .PARAMETER Keytab
+    Linux, Kerberos: the keytab of the service principal (mode 0600), e.g. /etc/groupwriteback/gwb-svc.keytab. Without it the caller's ticket cache (kinit) is used.
+
+    .PARAMETER KerberosPrincipal
+    Linux, Kerberos: the principal to log on as from the keytab, e.g. gwb-svc@CONTOSO.COM.
+
+    .PARAMETER Krb5Config
+    Linux, Kerberos: a krb5.conf to use instead of /etc/krb5.conf.
+
     .PARAMETER Credential
     The directory account; its user name (a DN, UPN or DOMAIN\name) becomes directory.bindDn. The password is not stored.
 
@@ -89,6 +101,11 @@ function New-GroupWritebackConfiguration {
     Most group deletes a cycle may apply before all of them are held for approval (default 500; 0 turns the check off).
 
     .EXAMPLE
+    New-GroupWritebackConfiguration -TenantId $tenantId -ClientId $appId -CertificatePath /etc/groupwriteback/app.pfx -Server ldap://dc1.contoso.com -DirectoryAuthentication Kerberos -Keytab /etc/groupwriteback/gwb-svc.keytab -KerberosPrincipal gwb-svc@CONTOSO.COM -TargetContainer 'OU=Cloud Groups,DC=contoso,DC=com'
+
+    Binds with Kerberos from a keytab, signed and sealed on port 389: no directory password anywhere.
+
+    .EXAMPLE
     New-GroupWritebackConfiguration -TenantId contoso.onmicrosoft.com -ClientId 6f1c1c4e-2b0a-4d5e-9a53-5a1f0c0d7e21 -Server dc1.contoso.com -Credential (Get-Credential CONTOSO\svc-gwb) -TargetContainer 'OU=Cloud Groups,DC=contoso,DC=com' -SelectedGroupId 2e5807ce-58f3-4a94-9b37-6c4b2e085957
 
     Creates the default configuration: client-secret sign-in (the secret is passed at run time), LDAPS to dc1, one selected group.
@@ -127,6 +144,10 @@ function New-GroupWritebackConfiguration {
         [string]$BaseDn,
         [string]$BindDn,
         [System.Management.Automation.PSCredential]$Credential,
+        [ValidateSet('Simple', 'Kerberos')][string]$DirectoryAuthentication,
+        [string]$Keytab,
+        [string]$KerberosPrincipal,
+        [string]$Krb5Config,
         [string]$DirectoryCaFile,
         [ValidateSet('Public', 'USGov', 'USGovDoD', 'China')][string]$Cloud,
         [string]$AuthorityHost,

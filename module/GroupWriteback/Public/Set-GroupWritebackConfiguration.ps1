@@ -54,6 +54,18 @@ function Set-GroupWritebackConfiguration {
     .PARAMETER BindDn
     The directory account: a DN, UPN or DOMAIN\name. Default: the user name of -Credential.
 
+    .PARAMETER DirectoryAuthentication
+    How the core binds to the DCs: Simple (default; -BindDn/-Credential, password over LDAPS or StartTLS) or Kerberos (no password at all: Negotiate, signed and sealed on ldap:// 389, or LDAPS; Windows: the identity the process runs as, e.g. a gMSA or the machine account; Linux: -Keytab or the caller's ticket cache). Kerberos drops directory.bindDn and the password reference.
+
+    .PARAMETER Keytab
+    Linux, Kerberos: the keytab of the service principal (mode 0600), e.g. /etc/groupwriteback/gwb-svc.keytab. Without it the caller's ticket cache (kinit) is used.
+
+    .PARAMETER KerberosPrincipal
+    Linux, Kerberos: the principal to log on as from the keytab, e.g. gwb-svc@CONTOSO.COM.
+
+    .PARAMETER Krb5Config
+    Linux, Kerberos: a krb5.conf to use instead of /etc/krb5.conf.
+
     .PARAMETER Credential
     The directory account; its user name (a DN, UPN or DOMAIN\name) becomes directory.bindDn unless -BindDn is given. The password is not stored.
 
@@ -88,6 +100,11 @@ function Set-GroupWritebackConfiguration {
     Most group deletes a cycle may apply before all of them are held for approval (default 500; 0 turns the check off).
 
     .EXAMPLE
+    Set-GroupWritebackConfiguration -Server ldap://dc1.contoso.com -DirectoryAuthentication Kerberos
+
+    Switches to Kerberos as the identity the process runs as (Windows: a gMSA or Local System's machine account); the bind account and password reference are removed.
+
+    .EXAMPLE
     Set-GroupWritebackConfiguration -DeleteThreshold 50 -WhatIf
 
     What if: Performing the operation "Set safety.deleteThreshold = 50 (was 500)" on target "/home/admin/.config/GroupWriteback/groupwriteback.json".
@@ -116,6 +133,10 @@ function Set-GroupWritebackConfiguration {
         [string]$BaseDn,
         [string]$BindDn,
         [System.Management.Automation.PSCredential]$Credential,
+        [ValidateSet('Simple', 'Kerberos')][string]$DirectoryAuthentication,
+        [string]$Keytab,
+        [string]$KerberosPrincipal,
+        [string]$Krb5Config,
         [string]$DirectoryCaFile,
         [ValidateSet('Public', 'USGov', 'USGovDoD', 'China')][string]$Cloud,
         [string]$AuthorityHost,

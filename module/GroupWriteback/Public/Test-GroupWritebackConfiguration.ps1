@@ -40,6 +40,11 @@ function Test-GroupWritebackConfiguration {
     Return only $true (every check passed or warned) or $false.
 
     .EXAMPLE
+    Test-GroupWritebackConfiguration -ConfigPath /etc/groupwriteback/contoso.json
+
+    With directory.auth kerberos no credential is needed: the rows directory.kerberos.keytab, .ticket, .clock and .spn say whether the keytab holds the principal, the KDC issues a ticket, the clock is within 5 minutes, and the SPN ldap/<DC> exists, each with its fix; directory.bind then binds signed and sealed.
+
+    .EXAMPLE
     Test-GroupWritebackConfiguration -Credential (Get-Credential CONTOSO\svc-gwb) -ClientSecret (Read-Host -AsSecureString 'Client secret')
 
     Status  Area          Check                       Target                        Message

@@ -48,11 +48,12 @@ function missing(what: string, hint: string): GwbError {
 /** Where the bundle (or, from source, the repo's built module) keeps the .NET library. */
 function assemblyCandidates(): string[] {
   const rid = runtimeId();
-  const dirs = [
-    process.env.GWB_NATIVE_DIR,
-    join(__dirname, 'native', rid), // bundle: module/GroupWriteback/bin/gwb.cjs
-    resolve(__dirname, '../../../module/GroupWriteback/bin/native', rid), // source: src/directory/sdsp
-  ].filter((d): d is string => !!d);
+  const dirs = process.env.GWB_NATIVE_DIR
+    ? [process.env.GWB_NATIVE_DIR] // an explicit place only
+    : [
+        join(__dirname, 'native', rid), // bundle: module/GroupWriteback/bin/gwb.cjs
+        resolve(__dirname, '../../../module/GroupWriteback/bin/native', rid), // source: src/directory/sdsp
+      ];
   return dirs.map((d) => join(d, NATIVE_ASSEMBLY));
 }
 

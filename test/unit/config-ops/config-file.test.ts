@@ -75,3 +75,31 @@ describe('a new configuration', () => {
     expect(urls).toEqual({ directory: { urls: ['ldaps://dc9'] } });
   });
 });
+
+describe('directory.auth kerberos', () => {
+  const base = {
+    'tenant.tenantId': 'contoso.onmicrosoft.com', 'tenant.clientId': '6f1c1c4e-2b0a-4d5e-9a53-5a1f0c0d7e21',
+    'directory.urls': ['ldap://dc1.contoso.com'], 'target.container': 'OU=Cloud Groups,DC=contoso,DC=com',
+  };
+
+  it('switching to kerberos drops the bind account and the password reference (no password anywhere)', () => {
+    const simple = buildNewDocument({ path: 'x.json', settings: { ...base, 'directory.bindDn': 'CONTOSO\\svc' }, secretRefs: { 'directory.password': 'file:/etc/gwb/pw' } });
+    expect(getKey(simple, 'directory.password')).toEqual({ file: '/etc/gwb/pw' });
+    const k = applySettings(simple, { settings: { 'directory.auth.type': 'kerberos', 'directory.auth.keytab': '/etc/gwb/gwb.keytab', 'directory.auth.principal': 'gwb-svc@CONTOSO.COM' } });
+    expect(getKey(k, 'directory.auth')).toEqual({ type: 'kerberos', keytab: '/etc/gwb/gwb.keytab', principal: 'gwb-svc@CONTOSO.COM' });
+    expect(getKey(k, 'directory.bindDn')).toBeUndefined();
+    expect(getKey(k, 'directory.password')).toBeUndefined();
+    expect(validateConfigDocument(k)).toEqual([]);
+    // and back to simple: auth disappears (simple is the default), a bind account is required again
+    const s = applySettings(k, { settings: { 'directory.auth.type': 'simple' } });
+    expect(getKey(s, 'directory.auth')).toBeUndefined();
+    expect(validateConfigDocument(s).map((p) => p.key)).toContain('directory.bindDn');
+  });
+
+  it('a kerberos configuration with a password or bind account is refused, naming the key', () => {
+    const doc = buildNewDocument({ path: 'x.json', settings: { ...base, 'directory.auth.type': 'kerberos' } });
+    (doc.directory as Record<string, unknown>).password = { env: 'X' };
+    const problems = validateConfigDocument(doc);
+    expect(problems).toEqual([expect.objectContaining({ key: 'directory.password', message: expect.stringMatching(/must not be set with directory\.auth kerberos/) })]);
+  });
+});
