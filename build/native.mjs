@@ -38,7 +38,7 @@ const dll = join(out, 'GroupWriteback.Directory.dll');
 const newest = Math.max(...readdirSync(project).filter((f) => /\.(cs|csproj)$/.test(f)).map((f) => statSync(join(project, f)).mtimeMs),
   statSync(join(root, 'Directory.Build.targets')).mtimeMs);
 if (!existsSync(dll) || statSync(dll).mtimeMs < newest) {
-  const r = spawnSync('dotnet', ['publish', project, '-c', 'Release', '-r', rid, '--self-contained', 'false', '-o', out, '-nologo', '-v', 'q'], { stdio: 'inherit' });
+  const r = spawnSync('dotnet', ['publish', project, '-c', 'Release', '-r', rid, '--self-contained', 'false', '-o', out, '-nologo', '-v', 'q', '--disable-build-servers'], { stdio: 'inherit' });
   if (r.error) fail(`dotnet not found (${r.error.message}): install the .NET SDK 8+ or set GWB_BUILD_NATIVE=0 to build without the Kerberos driver.`);
   if (r.status !== 0) fail(`dotnet publish ${project} exited ${r.status}.`);
 }

@@ -13,7 +13,7 @@ using System.Reflection;
 [assembly: System.Reflection.AssemblyCompanyAttribute("GroupWriteback.Directory")]
 [assembly: System.Reflection.AssemblyConfigurationAttribute("Release")]
 [assembly: System.Reflection.AssemblyFileVersionAttribute("1.0.0.0")]
-[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+de6569fafb070b6de459aaa532be62e1bb71e871")]
+[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+19e5c1b6b4d285a3d579964e4e16c42013fe06b1")]
 [assembly: System.Reflection.AssemblyProductAttribute("GroupWriteback.Directory")]
 [assembly: System.Reflection.AssemblyTitleAttribute("GroupWriteback.Directory")]
 [assembly: System.Reflection.AssemblyVersionAttribute("1.0.0.0")]
