@@ -13,7 +13,7 @@ using System.Reflection;
 [assembly: System.Reflection.AssemblyCompanyAttribute("GroupWriteback.Directory")]
 [assembly: System.Reflection.AssemblyConfigurationAttribute("Release")]
 [assembly: System.Reflection.AssemblyFileVersionAttribute("1.0.0.0")]
-[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+19e5c1b6b4d285a3d579964e4e16c42013fe06b1")]
+[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+6cba25b132b5d7503b432060cc248dc583a53ecc")]
 [assembly: System.Reflection.AssemblyProductAttribute("GroupWriteback.Directory")]
 [assembly: System.Reflection.AssemblyTitleAttribute("GroupWriteback.Directory")]
 [assembly: System.Reflection.AssemblyVersionAttribute("1.0.0.0")]
