@@ -13,7 +13,7 @@ using System.Reflection;
 [assembly: System.Reflection.AssemblyCompanyAttribute("GroupWriteback.Directory")]
 [assembly: System.Reflection.AssemblyConfigurationAttribute("Release")]
 [assembly: System.Reflection.AssemblyFileVersionAttribute("1.0.0.0")]
-[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+6cba25b132b5d7503b432060cc248dc583a53ecc")]
+[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+751291d8e6a92439e03929e0e7e8c72438be4222")]
 [assembly: System.Reflection.AssemblyProductAttribute("GroupWriteback.Directory")]
 [assembly: System.Reflection.AssemblyTitleAttribute("GroupWriteback.Directory")]
 [assembly: System.Reflection.AssemblyVersionAttribute("1.0.0.0")]
