@@ -171,7 +171,13 @@ export function resolveConfig(doc: unknown, options: LoadOptions & { configPath?
         minGroupSize: cfg.safety?.memberRemovalThreshold?.minGroupSize ?? 50,
       },
     },
-    state: { path: abs(cfg.state?.path ?? './state')! },
+    state: {
+      store: cfg.state?.store ?? 'file',
+      path: abs(cfg.state?.path ?? './state')!,
+      ...(cfg.state?.dn ? { dn: cfg.state.dn } : {}),
+      ...(cfg.state?.url ? { url: cfg.state.url } : {}),
+      leaseSeconds: cfg.state?.leaseSeconds ?? 60,
+    },
     log: { retentionDays: cfg.log?.retentionDays ?? 30 },
   };
 }

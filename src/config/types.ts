@@ -111,7 +111,7 @@ export interface ConfigFile {
   membership?: { provisionOnPremisesUsers?: boolean; keepUnmanagedMembers?: boolean; batchSize?: number };
   lifecycle?: { onSoftDelete?: OnSoftDelete; onPermanentDelete?: OnPermanentDelete; onScopeExit?: OnScopeExit };
   safety?: { deleteThreshold?: number; quarantineAfterFailures?: number; memberRemovalThreshold?: { percent?: number; minGroupSize?: number } };
-  state?: { path?: string };
+  state?: { store?: 'file' | 'directory'; path?: string; dn?: string; url?: string; leaseSeconds?: number };
   log?: { retentionDays?: number };
 }
 
@@ -186,6 +186,15 @@ export interface ResolvedConfig {
   membership: { provisionOnPremisesUsers: boolean; keepUnmanagedMembers: boolean; batchSize: number };
   lifecycle: { onSoftDelete: OnSoftDelete; onPermanentDelete: OnPermanentDelete; onScopeExit: OnScopeExit };
   safety: { deleteThreshold: number; quarantineAfterFailures: number; memberRemovalThreshold: { percent: number; minGroupSize: number } };
-  state: { path: string };
+  state: {
+    store: 'file' | 'directory';
+    /** The file store's folder; with the directory store, the local provisioning log's. */
+    path: string;
+    /** Directory store: the job object's DN. */
+    dn?: string;
+    /** Directory store: the lease DC (default directory.urls[0]). */
+    url?: string;
+    leaseSeconds: number;
+  };
   log: { retentionDays: number };
 }

@@ -11,8 +11,8 @@ import type { ResolvedConfig } from '../config/types';
 import type { CloudGroup } from '../model/cloud';
 import type { AdGroup, DirectoryOpCounts } from '../model/directory';
 import type { Source, Target } from '../model/ports';
-import { ProvisioningLog } from '../state/log';
-import type { StateStore } from '../state/store';
+import { ProvisioningLog, type LogEntry } from '../state/log';
+import type { JobStore } from '../state/port';
 import type { HeldBatch, StateDoc } from '../state/types';
 import { chunk, mapLimit } from './concurrency';
 import type { CycleEnv } from './env';
@@ -26,7 +26,7 @@ import { MemberResolver } from './members';
 import { MemberTable } from './member-table';
 import { reconcileMembers, type MemberWork } from './member-step';
 import { Recorder, stopsCycle } from './recorder';
-import { createMemberRemovalBatch, pendingHeldGroupIds, recordSuccess, recordTotalFailure } from './safety';
+import { createMemberRemovalBatch, pendingHeldGroupIds, recordPassingFailure, recordSuccess, recordTotalFailure } from './safety';
 import { scopeGroup } from './scope';
 import type { RunSummary } from './summary';
 import { anchorOf, groupIdOfAnchor, type LifecycleAction, type LifecycleCause, type PlanAction } from './types';
@@ -36,7 +36,7 @@ export interface CycleOptions {
   source: Source;
   target: Target;
   mapper: GroupMapper;
-  store: StateStore;
+  store: JobStore;
   sink: EventSink;
   signal?: AbortSignal;
   /** Force a full cycle. */
@@ -46,6 +46,13 @@ export interface CycleOptions {
   /** Dry runs: each planned action as it is found. */
   onAction?: (action: PlanAction) => void;
   now?: () => Date;
+  /**
+   * Whether a failed cycle counts toward quarantine (default: every failure does). Watch mode rides out outages
+   * and throttling instead (engine/watch-policy.ts): those failures are recorded but never quarantine the job.
+   */
+  countsTowardQuarantine?: (err: unknown) => boolean;
+  /** Each provisioning log entry as it is written (it is always written to the local log too). */
+  onLogEntry?: (entry: LogEntry) => void;
 }
 
 export interface CycleResult {
@@ -108,7 +115,7 @@ export async function runCycle(o: CycleOptions): Promise<CycleResult> {
   const started = now();
   const cycleId = randomUUID();
   const doc: StateDoc = dryRun ? structuredClone(o.store.doc) : o.store.doc;
-  const log = dryRun ? undefined : new ProvisioningLog(o.store.logDir);
+  const log = dryRun ? undefined : new ProvisioningLog(o.store.logDir, o.onLogEntry);
   const rec = new Recorder(cycleId, o.sink, log, dryRun, o.onAction);
   rec.onStop = (err) => {
     o.sink.verbose(`Stopping the cycle: ${serializeError(err).message}`);
@@ -118,9 +125,9 @@ export async function runCycle(o: CycleOptions): Promise<CycleResult> {
   const resolver = new MemberResolver(o.source, o.target, { provisionOnPremisesUsers: o.config.membership.provisionOnPremisesUsers }, refs);
   const env: CycleEnv = { config: o.config, source: o.source, target: o.target, mapper: o.mapper, doc, rec, refs, resolver, signal, dryRun, now, memberHolds: [] };
   if (!dryRun) {
-    env.checkpoint = () => {
+    env.checkpoint = async () => {
       log?.flush();
-      o.store.save();
+      await o.store.save();
     };
   }
   const phases: RunSummary['phases'] = [];
@@ -197,7 +204,8 @@ export async function runCycle(o: CycleOptions): Promise<CycleResult> {
         recordSuccess(doc);
       }
     } else if (status === 'failed') {
-      const q = recordTotalFailure(doc, error, o.config.safety.quarantineAfterFailures, finished);
+      const counts = o.countsTowardQuarantine?.(error) ?? true;
+      const q = counts ? recordTotalFailure(doc, error, o.config.safety.quarantineAfterFailures, finished) : recordPassingFailure(doc, error, finished);
       if (q) {
         quarantined = { reason: q.reason, since: q.since };
         o.sink.warn(`The job is now quarantined after ${q.failures} failed cycles: ${q.reason}`);
@@ -245,8 +253,8 @@ export async function runCycle(o: CycleOptions): Promise<CycleResult> {
     rec.record({ action: 'cycle', result: status === 'success' || status === 'held' ? 'success' : status === 'partial' ? 'warning' : 'failure', reason: `${mode} cycle ${status}` });
     log?.close();
     log?.prune(o.config.log.retentionDays, finished);
-    o.store.save();
-    o.store.appendRun(summary);
+    await o.store.save();
+    await o.store.appendRun(summary);
   }
   o.sink.progress({ activityId: 1, activity: dryRun ? 'Planning provisioning cycle' : 'Provisioning cycle', status: 'Done', percent: 100, completed: true });
   return error !== undefined ? { summary, error } : { summary };
@@ -436,7 +444,7 @@ async function fullCycle(env: CycleEnv, phase: Phase): Promise<PhaseResult> {
     objectPhase(env, [...inScope.values()], { byAnchor: (a) => index.get(a), bySid: (s) => target.findBySid(s), byConnectMarker: (a) => connect.get(a) }),
   );
   checkAborted(env);
-  env.checkpoint?.();
+  await env.checkpoint?.();
 
   // Lifecycle: AD groups with our anchor whose cloud group is not in scope.
   const actions: LifecycleAction[] = [];

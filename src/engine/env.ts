@@ -24,7 +24,7 @@ export interface CycleEnv {
   /** Members read with the groups (full cycles: the initial delta round); other groups' members come from Graph. */
   members?: MemberTable;
   /** Persist progress so far (state + log); absent in dry runs. */
-  checkpoint?: () => void;
+  checkpoint?: () => Promise<void>;
   /** Member removals the member-removal guard held this cycle (one batch at the end of the member phase). */
   memberHolds: HeldAction[];
 }

@@ -11,7 +11,7 @@ import type { CloudGroup, MemberRef } from '../model/cloud';
 import type { Source, Target } from '../model/ports';
 import { normalizeDn } from '../directory/dn';
 import { ProvisioningLog } from '../state/log';
-import type { StateStore } from '../state/store';
+import type { JobStore } from '../state/port';
 import type { CycleEnv } from './env';
 import { CycleGroupRefs } from './group-refs';
 import { applyObject, planObject, type PlannedObject } from './group-step';
@@ -41,7 +41,7 @@ export interface OnDemandOptions {
   source: Source;
   target: Target;
   mapper: GroupMapper;
-  store: StateStore;
+  store: JobStore;
   sink: EventSink;
   groupId: string;
   memberIds?: string[];
@@ -161,7 +161,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandSte
     if (!dryRun) {
       rec.updateFailed(doc, new Date());
       log?.close();
-      o.store.save();
+      await o.store.save();
     }
     o.sink.progress({ activityId: 1, activity: 'On-demand provisioning', status: 'Done', percent: 100, completed: true });
   }

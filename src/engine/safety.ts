@@ -131,6 +131,13 @@ export function recordTotalFailure(doc: StateDoc, err: unknown, quarantineAfter:
   return undefined;
 }
 
+/** A failure that does not count toward quarantine (watch mode riding out an outage): remembered, not counted. */
+export function recordPassingFailure(doc: StateDoc, err: unknown, now = new Date()): undefined {
+  const s = serializeError(err);
+  doc.lastFailure = { at: now.toISOString(), code: s.code, message: s.message };
+  return undefined;
+}
+
 export function recordSuccess(doc: StateDoc): void {
   doc.consecutiveFailures = 0;
 }

@@ -9,3 +9,4 @@ import './log';
 import './approve';
 import './reset';
 import './migrate';
+import './watch';

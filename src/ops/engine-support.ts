@@ -8,8 +8,11 @@ import type { OperationContext } from '../core/operation';
 import { openPorts, type Ports } from '../engine/connect';
 import type { GroupMapper } from '../engine/map';
 import { createMapper } from '../engine/mapper';
+import { ConfigError } from '../core/errors';
+import { DirectoryStateStore, type DirectoryStoreOptions } from '../state/directory-store';
+import type { JobStore, StoreLock } from '../state/port';
 import { StateStore } from '../state/store';
-import type { StateLock } from '../state/lock';
+import { applyQueuedRequests } from './requests';
 import { requireConfigPath } from './config-file';
 
 export interface ConfigParams {
@@ -28,22 +31,75 @@ export function configFor(params: ConfigParams, ctx: OperationContext, opts: { s
   return loadConfig(path, { secrets: ctx.secrets, ...(Array.isArray(opts.secrets) ? { secretsFor: opts.secrets } : {}) });
 }
 
-export function openStore(config: ResolvedConfig, ctx: OperationContext): StateStore {
-  const { store, recovered } = StateStore.open(config.state.path);
+/**
+ * The configuration for verbs that only touch the state store (status, log, approve-deletes, reset): no secret
+ * for the file store; the directory password for the directory store (its state lives in AD).
+ */
+export function configForStore(params: ConfigParams, ctx: OperationContext): ResolvedConfig {
+  const bare = configFor(params, ctx, { secrets: false });
+  return bare.state.store === 'directory' ? configFor(params, ctx, { secrets: ['directory'] }) : bare;
+}
+
+export function directoryStoreOptions(config: ResolvedConfig): DirectoryStoreOptions {
+  const d = config.directory;
+  if (!config.state.dn) throw new ConfigError('state.store is "directory" but state.dn is not set.', { target: 'state.dn', hint: 'Set state.dn to the DN of the job object (docs/hybrid-workers.md).' });
+  return {
+    url: config.state.url ?? d.urls[0],
+    bindDn: d.bindDn,
+    password: d.password,
+    ...(d.caFile ? { caFile: d.caFile } : {}),
+    timeoutMs: d.timeoutMs,
+    dn: config.state.dn,
+    localDir: config.state.path,
+    leaseMs: config.state.leaseSeconds * 1000,
+  };
+}
+
+/** Open the job's state store (file or directory, per state.store). Close it with `closeStore`. */
+export async function openStore(config: ResolvedConfig, ctx: OperationContext): Promise<JobStore> {
+  const { store, recovered } = config.state.store === 'directory' ? await DirectoryStateStore.open(directoryStoreOptions(config)) : StateStore.open(config.state.path);
   if (recovered) ctx.sink.warn(`The state store could not be read (${recovered}); the next cycle is a full one.`);
   return store;
 }
 
-/** Run `fn` holding the state store's lock; the store is re-read after the lock is taken. */
-export async function withLockedStore<T>(config: ResolvedConfig, ctx: OperationContext, purpose: string, fn: (store: StateStore, lock: StateLock) => Promise<T>): Promise<T> {
-  const first = openStore(config, ctx);
-  const lock = first.lock(purpose);
+export async function closeStore(store: JobStore): Promise<void> {
+  await store.close?.();
+}
+
+/** Run `fn` with an open store (closed afterwards). */
+export async function withStore<T>(config: ResolvedConfig, ctx: OperationContext, fn: (store: JobStore) => Promise<T>): Promise<T> {
+  const store = await openStore(config, ctx);
   try {
-    const store = openStore(config, ctx);
+    return await fn(store);
+  } finally {
+    await closeStore(store);
+  }
+}
+
+/**
+ * Run `fn` holding the state store's lock (file lock, or directory lease); the state is re-read after the lock
+ * is taken and requests queued by other workers (approvals, resets) are applied first. `lock.signal` aborts when
+ * a directory lease is lost: pass it on to anything that writes.
+ */
+export async function withLockedStore<T>(config: ResolvedConfig, ctx: OperationContext, purpose: string, fn: (store: JobStore, lock: StoreLock) => Promise<T>): Promise<T> {
+  const first = await openStore(config, ctx);
+  let store: JobStore = first;
+  let lock: StoreLock | undefined;
+  try {
+    lock = await first.lock(purpose);
+    if (first.kind === 'file') store = await openStore(config, ctx); // re-read under the lock
+    await applyQueuedRequests(store, ctx);
     return await fn(store, lock);
   } finally {
-    lock.release();
+    await lock?.release();
+    if (store !== first) await closeStore(store);
+    await closeStore(first);
   }
+}
+
+/** A signal that aborts with either the caller's cancel or the loss of the lock. */
+export function lockedSignal(ctx: OperationContext, lock: StoreLock): AbortSignal {
+  return lock.signal ? AbortSignal.any([ctx.signal, lock.signal]) : ctx.signal;
 }
 
 export interface Session {

@@ -3,7 +3,7 @@ import { UsageError } from '../core/errors';
 import { defineOperation } from '../core/operation';
 import { queryLog, type LogAction, type LogQuery, type LogResult } from '../state/log';
 import { join } from 'node:path';
-import { configFor, type ConfigParams } from './engine-support';
+import { configForStore, type ConfigParams } from './engine-support';
 
 export const LOG_ENTRY_TYPE = 'GroupWriteback.LogEntry';
 
@@ -44,7 +44,7 @@ export const logOp = defineOperation<LogParams>({
   summary: 'Query the provisioning log by cycle, group, action, result and time.',
   output: 'list',
   async run(params, ctx) {
-    const config = configFor(params, ctx, { secrets: false });
+    const config = configForStore(params, ctx);
     const q: LogQuery = {};
     if (params.cycleId) q.cycleId = params.cycleId;
     if (params.groupId) q.groupId = params.groupId.toLowerCase();
@@ -67,3 +67,8 @@ export const logOp = defineOperation<LogParams>({
     }
   },
 });
+
+/** Whether a run/watch also emits its provisioning log entries as results ('auto': with the directory store). */
+export function streamsLog(param: boolean | 'auto' | undefined, config: { state: { store: string } }): boolean {
+  return param === 'auto' ? config.state.store === 'directory' : !!param;
+}

@@ -3,7 +3,7 @@ import { UsageError } from '../core/errors';
 import { defineOperation, ExitCode } from '../core/operation';
 import { provisionOnDemand } from '../engine/on-demand';
 import { assertNotQuarantined } from '../engine/safety';
-import { configFor, withLockedStore, withPorts, type ConfigParams } from './engine-support';
+import { configFor, lockedSignal, withLockedStore, withPorts, type ConfigParams } from './engine-support';
 
 export const ON_DEMAND_STEP_TYPE = 'GroupWriteback.OnDemandStep';
 
@@ -25,7 +25,7 @@ export const onDemandOp = defineOperation<OnDemandParams>({
       throw new UsageError('No group was given.', { code: 'GroupIdMissing', target: 'groupId', hint: 'Pass --group <objectId> (-GroupId).' });
     }
     const config = configFor(params, ctx);
-    return withLockedStore(config, ctx, 'on-demand provisioning', async (store) => {
+    return withLockedStore(config, ctx, 'on-demand provisioning', async (store, lock) => {
       if (!params.whatIf) assertNotQuarantined(store.doc);
       const steps = await withPorts(config, ctx, ({ mapper, ports }) =>
         provisionOnDemand({
@@ -35,7 +35,7 @@ export const onDemandOp = defineOperation<OnDemandParams>({
           mapper,
           store,
           sink: ctx.sink,
-          signal: ctx.signal,
+          signal: lockedSignal(ctx, lock),
           groupId: params.groupId,
           ...(params.memberIds ? { memberIds: params.memberIds } : {}),
           dryRun: !!params.whatIf,

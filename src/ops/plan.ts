@@ -1,7 +1,7 @@
 /** `plan` (-WhatIf): what the next run would do, as GroupWriteback.PlanAction records. Writes nothing. */
 import { defineOperation } from '../core/operation';
 import { runCycle } from '../engine/cycle';
-import { configFor, openStore, withPorts, type ConfigParams } from './engine-support';
+import { configFor, withPorts, withStore, type ConfigParams } from './engine-support';
 import { PLAN_ACTION_TYPE, planActionView } from './plan-view';
 
 export interface PlanParams extends ConfigParams {
@@ -17,8 +17,7 @@ export const planOp = defineOperation<PlanParams>({
   output: 'list',
   async run(params, ctx) {
     const config = configFor(params, ctx);
-    const store = openStore(config, ctx);
-    const result = await withPorts(config, ctx, ({ mapper, ports }) =>
+    const result = await withStore(config, ctx, (store) => withPorts(config, ctx, ({ mapper, ports }) =>
       runCycle({
         config,
         source: ports.source,
@@ -34,7 +33,7 @@ export const planOp = defineOperation<PlanParams>({
           ctx.sink.result(PLAN_ACTION_TYPE, planActionView(a));
         },
       }),
-    );
+    ));
     if (result.error) throw result.error;
     const s = result.summary;
     ctx.sink.info(

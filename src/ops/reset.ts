@@ -1,7 +1,7 @@
 /** `reset`: clear the quarantine (and optionally failed objects / force a full cycle). GroupWriteback.Status. */
 import { defineOperation } from '../core/operation';
-import { clearQuarantine } from '../engine/safety';
-import { configFor, withLockedStore, type ConfigParams } from './engine-support';
+import { configForStore, withLockedStore, withStore, type ConfigParams } from './engine-support';
+import { applyRequest, newRequest } from './requests';
 import { STATUS_TYPE, statusView } from './status';
 
 export interface ResetParams extends ConfigParams {
@@ -16,15 +16,24 @@ export const resetOp = defineOperation<ResetParams>({
   summary: 'Clear the quarantine after fixing its cause; --full makes the next cycle a full one.',
   output: 'single',
   async run(params, ctx) {
-    const config = configFor(params, ctx, { secrets: false });
+    const config = configForStore(params, ctx);
+    const request = newRequest({ op: 'reset' as const, ...(params.full ? { full: true } : {}), ...(params.clearFailed ? { clearFailed: true } : {}) });
+    if (config.state.store === 'directory') {
+      // Queued for the lease holder (which may be a watching worker that never lets go of the lease).
+      await withStore(config, ctx, async (store) => {
+        await store.enqueueRequest!(request);
+        ctx.sink.info(`Reset queued${store.doc.quarantine ? ` (quarantined since ${store.doc.quarantine.since})` : ''}; the next cycle on any worker applies it first.`);
+        ctx.sink.result(STATUS_TYPE, await statusView(config, store));
+      });
+      return;
+    }
     await withLockedStore(config, ctx, 'reset', async (store) => {
-      const q = clearQuarantine(store.doc);
+      const out = applyRequest(store.doc, request);
+      const q = out.op === 'reset' ? out.cleared : undefined;
       if (q) ctx.sink.info(`Cleared the quarantine (since ${q.since}: ${q.reason}).`);
       else ctx.sink.info('The job was not quarantined.');
-      if (params.full) store.doc.fullCycleRequested = 'reset requested a full cycle';
-      if (params.clearFailed) store.doc.failed = {};
-      store.save();
-      ctx.sink.result(STATUS_TYPE, statusView(config, store));
+      await store.save();
+      ctx.sink.result(STATUS_TYPE, await statusView(config, store));
     });
   },
 });

@@ -3,13 +3,19 @@ import { CancelledError, serializeError } from '../core/errors';
 import { defineOperation, ExitCode } from '../core/operation';
 import { runCycle } from '../engine/cycle';
 import { assertNotQuarantined } from '../engine/safety';
-import { configFor, withLockedStore, withPorts, type ConfigParams } from './engine-support';
+import { LOG_ENTRY_TYPE, streamsLog } from './log';
+import { configFor, lockedSignal, withLockedStore, withPorts, type ConfigParams } from './engine-support';
 
 export const RUN_SUMMARY_TYPE = 'GroupWriteback.RunSummary';
 
 export interface RunParams extends ConfigParams {
   /** Read everything and reconcile drift. */
   full?: boolean;
+  /**
+   * Also emit every provisioning log entry as a GroupWriteback.LogEntry result: true, false (default), or 'auto'
+   * (with the directory store: the module passes it, so a runbook's output keeps the log of the worker that ran).
+   */
+  streamLog?: boolean | 'auto';
 }
 
 export const runOp = defineOperation<RunParams>({
@@ -18,10 +24,10 @@ export const runOp = defineOperation<RunParams>({
   output: 'single',
   async run(params, ctx) {
     const config = configFor(params, ctx);
-    return withLockedStore(config, ctx, 'provisioning cycle', async (store) => {
+    return withLockedStore(config, ctx, 'provisioning cycle', async (store, lock) => {
       assertNotQuarantined(store.doc);
       const result = await withPorts(config, ctx, ({ mapper, ports }) =>
-        runCycle({ config, source: ports.source, target: ports.target, mapper, store, sink: ctx.sink, signal: ctx.signal, full: !!params.full }),
+        runCycle({ config, source: ports.source, target: ports.target, mapper, store, sink: ctx.sink, signal: lockedSignal(ctx, lock), full: !!params.full, ...(streamsLog(params.streamLog, config) ? { onLogEntry: (e) => ctx.sink.result(LOG_ENTRY_TYPE, e) } : {}) }),
       );
       const s = result.summary;
       ctx.sink.result(RUN_SUMMARY_TYPE, s);

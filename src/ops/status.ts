@@ -2,19 +2,20 @@
 import { defineOperation } from '../core/operation';
 import type { ResolvedConfig } from '../config/types';
 import type { RunSummary } from '../engine/summary';
-import type { StateStore } from '../state/store';
-import { configFor, openStore, type ConfigParams } from './engine-support';
+import type { JobStore } from '../state/port';
+import { configForStore, withStore, type ConfigParams } from './engine-support';
 
 export const STATUS_TYPE = 'GroupWriteback.Status';
 
-export function statusView(config: ResolvedConfig, store: StateStore) {
+export async function statusView(config: ResolvedConfig, store: JobStore) {
   const doc = store.doc;
   const counts = { managed: 0, softDeleted: 0, released: 0 };
   for (const g of Object.values(doc.groups)) counts[g.status]++;
-  const runs = store.readRuns<RunSummary>();
+  const runs = await store.readRuns<RunSummary>();
   const last = runs[runs.length - 1];
-  const lockInfo = store.lockHolder();
-  const holder = lockInfo && lockInfo.pid !== process.pid ? lockInfo : undefined;
+  const lockInfo = await store.lockHolder();
+  const holder = lockInfo && (lockInfo.pid !== process.pid || lockInfo.holder) ? lockInfo : undefined;
+  const queued = store.pendingRequests?.() ?? [];
   const failed = Object.values(doc.failed);
   const state: 'Quarantined' | 'Held' | 'Running' | 'Failing' | 'NeverRun' | 'Healthy' = doc.quarantine
     ? 'Quarantined'
@@ -31,8 +32,11 @@ export function statusView(config: ResolvedConfig, store: StateStore) {
     configName: config.name,
     configPath: config.configPath,
     statePath: config.state.path,
+    store: store.kind,
+    ...(store.kind === 'directory' ? { stateDn: store.location } : {}),
     state,
-    running: holder ? { pid: holder.pid, host: holder.host, since: holder.startedAt, purpose: holder.purpose } : null,
+    running: holder ? { pid: holder.pid, host: holder.host, since: holder.startedAt, purpose: holder.purpose, ...(holder.expiresAt ? { leaseExpiresAt: holder.expiresAt, worker: holder.holder } : {}) } : null,
+    queuedRequests: queued.map((r) => ({ op: r.op, at: r.at, by: r.by, ...(r.op === 'approve' && r.batchId ? { batchId: r.batchId } : {}) })),
     lastCycleAt: doc.lastCycleAt ?? null,
     lastFullCycleAt: doc.lastFullCycleAt ?? null,
     hasDeltaLink: !!doc.deltaLink,
@@ -58,7 +62,7 @@ export const statusOp = defineOperation<ConfigParams>({
   summary: 'Show the job state: last runs, next cycle kind, managed groups, failed objects, held deletes, quarantine.',
   output: 'single',
   async run(params, ctx) {
-    const config = configFor(params, ctx, { secrets: false });
-    ctx.sink.result(STATUS_TYPE, statusView(config, openStore(config, ctx)));
+    const config = configForStore(params, ctx);
+    await withStore(config, ctx, async (store) => ctx.sink.result(STATUS_TYPE, await statusView(config, store)));
   },
 });

@@ -2,7 +2,7 @@
 import { defineOperation, ExitCode } from '../core/operation';
 import { runCycle } from '../engine/cycle';
 import { driftOf } from '../engine/verify';
-import { configFor, openStore, withPorts, type ConfigParams } from './engine-support';
+import { configFor, withPorts, withStore, type ConfigParams } from './engine-support';
 
 export const DRIFT_TYPE = 'GroupWriteback.Drift';
 
@@ -17,9 +17,8 @@ export const verifyOp = defineOperation<VerifyParams>({
   output: 'list',
   async run(params, ctx) {
     const config = configFor(params, ctx);
-    const store = openStore(config, ctx);
     let drift = 0;
-    const result = await withPorts(config, ctx, ({ mapper, ports }) =>
+    const result = await withStore(config, ctx, (store) => withPorts(config, ctx, ({ mapper, ports }) =>
       runCycle({
         config,
         source: ports.source,
@@ -37,7 +36,7 @@ export const verifyOp = defineOperation<VerifyParams>({
           }
         },
       }),
-    );
+    ));
     if (result.error) throw result.error;
     ctx.sink.info(drift === 0 ? 'AD matches Entra ID: no drift.' : `${drift} drift record(s) found.`);
     return drift > 0 && params.failOnDrift ? ExitCode.PartialFailure : ExitCode.Ok;

@@ -13,3 +13,10 @@ export class StateStoreError extends GwbError {
     super(message, { category: 'WriteError', ...options });
   }
 }
+
+/** The directory lease was taken over by another worker, or could not be renewed in time: stop writing. */
+export class LeaseLostError extends GwbError {
+  constructor(message: string, options: GwbErrorOptions = {}) {
+    super(message, { code: 'StateLeaseLost', category: 'ResourceUnavailable', ...options });
+  }
+}

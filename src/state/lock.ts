@@ -7,16 +7,12 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StateLockedError, StateStoreError } from './errors';
 
-export interface LockInfo {
-  pid: number;
-  host: string;
-  startedAt: string;
-  purpose: string;
-}
+import type { LockInfo, StoreLock } from './port';
 
-export interface StateLock {
+export type { LockInfo };
+
+export interface StateLock extends StoreLock {
   readonly path: string;
-  readonly info: LockInfo;
   release(): void;
 }
 

@@ -65,10 +65,15 @@ export class ProvisioningLog {
   /** Counts per action/result in this writer's life, for summaries. */
   written = 0;
 
-  constructor(readonly dir: string) {}
+  /** `onEntry`: also hand each entry on (the runbook's output stream). */
+  constructor(
+    readonly dir: string,
+    private readonly onEntry?: (entry: LogEntry) => void,
+  ) {}
 
   append(entry: Omit<LogEntry, 'timestamp'> & { timestamp?: string }): void {
     const e = { timestamp: entry.timestamp ?? new Date().toISOString(), ...entry };
+    this.onEntry?.(e as LogEntry);
     const line = JSON.stringify(e) + '\n';
     const day = e.timestamp.slice(0, 10);
     if (day !== this.day && this.buf.length) this.flush();

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from './atomic';
 import { StateStoreError } from './errors';
 import { acquireLock, lockHolder, type LockInfo, type StateLock } from './lock';
+import type { JobStore } from './port';
 import { emptyState, type StateDoc } from './types';
 
 export const STATE_FILE = 'state.json';
@@ -24,7 +25,8 @@ export interface OpenResult {
   recovered?: string;
 }
 
-export class StateStore {
+export class StateStore implements JobStore {
+  readonly kind = 'file' as const;
   private constructor(
     readonly dir: string,
     public doc: StateDoc,
@@ -66,6 +68,10 @@ export class StateStore {
       }
       return { store: new StateStore(dir, emptyState()), recovered: `${(err as Error).message}; set aside as ${aside}` };
     }
+  }
+
+  get location(): string {
+    return this.dir;
   }
 
   save(): void {

@@ -23,8 +23,21 @@ function Start-GroupProvisioning {
     .PARAMETER Full
     Read every group and member and reconcile everything, reverting changes made by hand in AD.
 
+    .PARAMETER Watch
+    Keep running: one long-lived core runs a delta cycle every -Interval seconds, so changes reach AD within
+    seconds. It rides out DC and Graph outages (exponential backoff up to 5 minutes, honouring Graph's
+    Retry-After) and never stops on a failed cycle. Cycles that changed something are returned as
+    GroupWriteback.RunSummary objects; quiet ones are Verbose lines. Stop it with Ctrl+C, Stop-Job, or by
+    stopping the service or scheduled task. With the directory state store (state.store "directory") one worker
+    of a hybrid worker group holds the job's lease and watches; the others stand by and take over within the
+    lease duration if it stops. With -WhatIf, one cycle is planned.
+
+    .PARAMETER Interval
+    With -Watch: seconds between delta cycles (default 5, at least 1). Five seconds keeps an idle tenant's Graph
+    cost at 0.2 resource units per second, far below Graph's throttling limits.
+
     .PARAMETER PassThru
-    Return the run summary (GroupWriteback.RunSummary).
+    Return the run summary (GroupWriteback.RunSummary). With -Watch, summaries are always returned.
 
     .PARAMETER Credential
     The directory account's credential (its password is used; the account is directory.bindDn). Accepts pipeline input, e.g. from Get-AutomationPSCredential.
@@ -50,18 +63,32 @@ function Start-GroupProvisioning {
     Runs a cycle and returns its summary: counts of groups created, updated, deleted, members added and removed.
 
     .EXAMPLE
+    Start-GroupProvisioning -Watch -Interval 5 -Verbose
+
+    Watches Entra ID and applies each change within seconds until Ctrl+C. Quiet cycles show as Verbose lines.
+
+    .EXAMPLE
+    $job = Start-ThreadJob { Start-GroupProvisioning -ConfigPath C:\GroupWriteback\contoso.json -Watch }; Stop-Job $job
+
+    Watches in the background; Stop-Job ends it cleanly (the core finishes its write, releases the lease, exits).
+
+    .EXAMPLE
     Get-AutomationPSCredential -Name 'GroupWriteback LDAP' | Start-GroupProvisioning -ConfigPath C:\GroupWriteback\contoso.json; exit $LASTEXITCODE
 
     In an Azure Automation runbook on a hybrid worker (managed identity sign-in; the LDAP password from a credential asset).
 
     .OUTPUTS
-    None, or GroupWriteback.RunSummary with -PassThru.
+    None, or GroupWriteback.RunSummary with -PassThru (with -Watch: one per cycle that changed something).
+    With the directory state store, every provisioning log entry is also written to the output stream as a
+    GroupWriteback.LogEntry (a runbook's job output keeps the log of whichever worker ran the cycle).
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
-    [OutputType('GroupWriteback.RunSummary')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Once')]
+    [OutputType('GroupWriteback.RunSummary', 'GroupWriteback.LogEntry')]
     param(
         [string]$ConfigPath,
-        [switch]$Full,
+        [Parameter(ParameterSetName = 'Once')][switch]$Full,
+        [Parameter(ParameterSetName = 'Watch', Mandatory)][switch]$Watch,
+        [Parameter(ParameterSetName = 'Watch')][ValidateRange(1, 3600)][double]$Interval = 5,
         [switch]$PassThru,
         [Parameter(ValueFromPipeline)][System.Management.Automation.PSCredential]$Credential,
         [System.Security.SecureString]$ClientSecret,
@@ -71,7 +98,7 @@ function Start-GroupProvisioning {
     process {
         $path = Resolve-GwbConfigPath -ConfigPath $ConfigPath
         $secrets = Get-GwbSecret -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
-        $params = @{ configPath = $path }
+        $params = @{ configPath = $path; streamLog = 'auto' }
         if ($Full) { $params.full = $true }
 
         if ($WhatIfPreference) {
@@ -83,9 +110,16 @@ function Start-GroupProvisioning {
             }
             return
         }
+        if ($Watch) {
+            if (-not $PSCmdlet.ShouldProcess($path, "Watch Entra ID and provision every $Interval s until stopped")) { return }
+            Invoke-GwbOperation -Operation 'watch' -Parameters @{ configPath = $path; intervalSeconds = $Interval; streamLog = 'auto' } -Secrets $secrets -Cmdlet $PSCmdlet
+            return
+        }
         $kind = if ($Full) { 'a full provisioning cycle' } else { 'a provisioning cycle' }
         if (-not $PSCmdlet.ShouldProcess($path, "Run $kind")) { return }
-        $summary = Invoke-GwbOperation -Operation 'run' -Parameters $params -Secrets $secrets -Cmdlet $PSCmdlet
-        if ($PassThru) { $summary }
+        # Log entries (directory state store) always go to the output stream; the summary only with -PassThru.
+        Invoke-GwbOperation -Operation 'run' -Parameters $params -Secrets $secrets -Cmdlet $PSCmdlet | Where-Object {
+            $PassThru -or $_.PSObject.TypeNames -contains 'GroupWriteback.LogEntry'
+        }
     }
 }

@@ -26,6 +26,12 @@ export function registerEngineCommands(program: Command, setExit: (code: number)
     .option('--full', 'run a full cycle')
     .action((o) => run('run', { full: !!o.full }, o));
 
+  common(program.command('watch').description('Run delta cycles every few seconds until stopped (Ctrl+C / SIGTERM); rides out DC and Graph outages.'))
+    .option('-i, --interval <seconds>', 'seconds between delta cycles (default 5)', (v) => Number.parseFloat(v))
+    .option('--max-cycles <n>', 'stop after N cycles', (v) => Number.parseInt(v, 10))
+    .option('--log-output', 'also print every provisioning log entry')
+    .action((o) => run('watch', { ...(o.interval !== undefined ? { intervalSeconds: o.interval } : {}), ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}), ...(o.logOutput ? { streamLog: true } : {}) }, o));
+
   common(program.command('on-demand').description('Provision one group now (and up to 5 named members), step by step.'))
     .requiredOption('-g, --group <id>', 'object id of the cloud group')
     .option('-m, --member <id...>', 'object ids of members to add/remove now (at most 5)')

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { CertPaths } from '../tls';
 import {
   ADMIN_DN, BASE_DN, CLASS_GUID, HOST_NAME, NETBIOS_DOMAIN, REALM, SERVICE_ACCOUNT, SERVICE_DN, SERVICE_OU,
-  DNS_DOMAIN, SYNCED_GROUPS_OU, TARGET_OU, TARGET_OU_2, USERS_OU,
+  DNS_DOMAIN, STATE_CONTAINER, SYNCED_GROUPS_OU, TARGET_OU, TARGET_OU_2, USERS_OU,
 } from './constants';
 import { run } from './exec';
 
@@ -92,6 +92,7 @@ function objectsLdif(secrets: GoldenSecrets): string {
     ou(USERS_OU, 'Users synced to Entra ID by (simulated) Entra Connect'),
     ou(SYNCED_GROUPS_OU, 'Groups synced to Entra ID by (simulated) Entra Connect'),
     ou(SERVICE_OU, 'Service accounts'),
+    `dn: ${STATE_CONTAINER}\nchangetype: add\nobjectClass: container\ndescription: GroupWriteback job state (state.store "directory")\n`,
     `dn: ${SERVICE_DN}
 changetype: add
 objectClass: user
@@ -120,6 +121,9 @@ userAccountControl: ${UF_NORMAL_ACCOUNT | UF_DONT_EXPIRE_PASSWD}
  *    also in sub-OUs); read + write all properties on descendant group objects (CIIO, inherited object type group).
  *  - on Synced Users / Synced Groups: list/read the OU; read properties on descendant users / groups
  *    (Authenticated Users can read them by default too; the explicit grant documents what the engine needs).
+ *  - on the GroupWriteback state container (CN=GroupWriteback,CN=Program Data): list/read it; create + delete
+ *    child objects of class msDS-App-Configuration; read + write all properties on them (the job state and
+ *    its lease, docs/hybrid-workers.md).
  * Nothing else: gwb-svc is a plain Domain User, not in any admin group.
  */
 export function delegationAces(serviceSid: string): { objectDn: string; sddl: string }[] {
@@ -130,6 +134,10 @@ export function delegationAces(serviceSid: string): { objectDn: string; sddl: st
     { objectDn: TARGET_OU, sddl: groupOuAces },
     { objectDn: TARGET_OU_2, sddl: groupOuAces },
     { objectDn: USERS_OU, sddl: `(A;;RPLCLORC;;;${serviceSid})(OA;CIIO;RPLCLORC;;${u};${serviceSid})` },
+    {
+      objectDn: STATE_CONTAINER,
+      sddl: `(A;;RPLCLORC;;;${serviceSid})(OA;;CCDC;${CLASS_GUID.appConfiguration};;${serviceSid})(OA;CIIO;RPWPLCLORCSDDT;;${CLASS_GUID.appConfiguration};${serviceSid})`,
+    },
     { objectDn: SYNCED_GROUPS_OU, sddl: `(A;;RPLCLORC;;;${serviceSid})(OA;CIIO;RPLCLORC;;${g};${serviceSid})` },
   ];
 }

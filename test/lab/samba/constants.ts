@@ -12,6 +12,9 @@ export const USERS_OU = `OU=Synced Users,${BASE_DN}`;
 export const SYNCED_GROUPS_OU = `OU=Synced Groups,${BASE_DN}`;
 export const SERVICE_OU = `OU=Service Accounts,${BASE_DN}`;
 
+/** Parent of the jobs' state objects (state.store "directory"): one msDS-App-Configuration object per job. */
+export const STATE_CONTAINER = `CN=GroupWriteback,CN=Program Data,${BASE_DN}`;
+
 export const SERVICE_ACCOUNT = 'gwb-svc';
 export const SERVICE_DN = `CN=${SERVICE_ACCOUNT},${SERVICE_OU}`;
 export const ADMIN_DN = `CN=Administrator,CN=Users,${BASE_DN}`;
@@ -20,6 +23,7 @@ export const ADMIN_DN = `CN=Administrator,CN=Users,${BASE_DN}`;
 export const CLASS_GUID = {
   group: 'bf967a9c-0de6-11d0-a285-00aa003049e2',
   user: 'bf967aba-0de6-11d0-a285-00aa003049e2',
+  appConfiguration: '90df3c3e-1854-4455-a5d7-cad40d56657a',
 } as const;
 
 /** LDAP (and KDC/kpasswd) ports are hard-coded in Samba 4.17: one DC per loopback address. */
