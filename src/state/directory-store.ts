@@ -218,7 +218,12 @@ export class DirectoryStateStore implements JobStore {
       const timer = setInterval(() => void this.serial(() => this.renew()).catch(() => undefined), Math.max(200, Math.floor(this.leaseMs / 3)));
       timer.unref();
       this.held = { value: next, raw, confirmedAt: sentAt, abort, timer };
-      await this.reload();
+      try {
+        await this.reload();
+      } catch (err) {
+        await this.release(this.held);
+        throw err;
+      }
       const info: LockInfo = { pid: process.pid, host: next.host!, startedAt: next.acquiredAt!, purpose, expiresAt: next.expiresAt!, holder: this.workerId };
       const held = this.held;
       return { info, signal: abort.signal, release: () => this.release(held) };

@@ -106,6 +106,13 @@ describe('two workers sharing one job through AD', () => {
         outcomes[w.name].push(r.code ?? -1);
         if (r.code !== 0 && !firstError) firstError = r.stderr + r.stdout;
         if (r.code === 1) await new Promise((res) => setTimeout(res, Math.random() * 500)); // refused: the other one holds the lease
+        else if (Math.random() < 0.5) {
+          // Half the time, let the other worker make one attempt before going again (progress for both on a slow
+          // machine, where starting a process takes longer than a cycle); otherwise race it for the lease.
+          const other = w.name === 'a' ? 'b' : 'a';
+          const target = outcomes[other].length + 1;
+          for (let i = 0; i < 300 && !stop && outcomes[other].length < target; i++) await new Promise((res) => setTimeout(res, 100));
+        }
       }
     };
     let next = 100;
