@@ -66,6 +66,8 @@ export const watchOp = defineOperation<WatchParams>({
     await withPorts(config, ctx, async ({ mapper, ports }) => {
       let store: JobStore | undefined;
       let lock: StoreLock | undefined;
+      /** Cancel or lease lost: made once per lock, not per cycle (nothing accumulates across cycles). */
+      let signal: AbortSignal = ctx.signal;
       let failures = 0;
       let standbyNoted = '';
       let cycles = 0;
@@ -84,6 +86,7 @@ export const watchOp = defineOperation<WatchParams>({
               const opened = await openStore(config, ctx);
               try {
                 lock = await opened.lock('watch');
+                signal = lock.signal ? AbortSignal.any([ctx.signal, lock.signal]) : ctx.signal;
               } catch (err) {
                 await closeStore(opened);
                 throw err;
@@ -99,7 +102,6 @@ export const watchOp = defineOperation<WatchParams>({
               ctx.sink.warn(`The job is quarantined (${store!.doc.quarantine.reason}); waiting for a reset (Reset-GroupProvisioning / gwb reset).`);
               delay = Math.max(intervalMs, 60_000);
             } else {
-              const signal = lock.signal ? AbortSignal.any([ctx.signal, lock.signal]) : ctx.signal;
               const result = await runCycle({ config, source: ports.source, target: ports.target, mapper, store: store!, sink: ctx.sink, signal, countsTowardQuarantine: (e) => !isPassingFailure(e), ...(onLogEntry ? { onLogEntry } : {}) });
               cycles++;
               const s = result.summary;
