@@ -92,7 +92,9 @@ export const watchOp = defineOperation<WatchParams>({
                 throw err;
               }
               store = config.state.store === 'file' ? await reopen(opened, config, ctx) : opened;
-              if (standbyNoted) ctx.sink.info('This worker now holds the job and runs its cycles.');
+              const prev = lock.info.tookOverFrom;
+              if (prev) ctx.sink.info(`Took over the job from ${prev.holder}, whose lease expired at ${prev.expiresAt} (taken at ${lock.info.startedAt}).`);
+              else if (standbyNoted) ctx.sink.info('This worker now holds the job and runs its cycles.');
               standbyNoted = '';
             } else if (keepLease) {
               await (store as JobStore & { refreshRequests?: () => Promise<void> }).refreshRequests?.();

@@ -224,7 +224,15 @@ export class DirectoryStateStore implements JobStore {
         await this.release(this.held);
         throw err;
       }
-      const info: LockInfo = { pid: process.pid, host: next.host!, startedAt: next.acquiredAt!, purpose, expiresAt: next.expiresAt!, holder: this.workerId };
+      const info: LockInfo = {
+        pid: process.pid,
+        host: next.host!,
+        startedAt: next.acquiredAt!,
+        purpose,
+        expiresAt: next.expiresAt!,
+        holder: this.workerId,
+        ...(current?.holder && current.expiresAt ? { tookOverFrom: { holder: current.holder, expiresAt: current.expiresAt } } : {}),
+      };
       const held = this.held;
       return { info, signal: abort.signal, release: () => this.release(held) };
     }

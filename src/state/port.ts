@@ -20,6 +20,8 @@ export interface LockInfo {
   expiresAt?: string;
   /** Directory lease: the holder's worker id. */
   holder?: string;
+  /** Directory lease: the holder whose lease had expired when this one was taken (it died or stopped renewing). */
+  tookOverFrom?: { holder: string; expiresAt: string };
 }
 
 export interface StoreLock {
