@@ -174,7 +174,7 @@ export const migrateApplyOp = defineOperation<MigrateApplyParams>({
         writeConfigChanges(config.configPath, planned.changes, journal, stamps.runId);
         if (stamps.stamped.length || planned.changes.length) {
           store.doc.fullCycleRequested = 'groups adopted from Entra Connect group writeback (migration)';
-          store.save();
+          await store.save();
         }
         const counts = countActions(groups);
         ctx.sink.result(MIGRATION_RESULT_TYPE, {
@@ -264,7 +264,7 @@ export const migrateUndoOp = defineOperation<MigrateUndoParams>({
       }
       if (!params.whatIf && (result.unstamped.length || restored.length)) {
         store.doc.fullCycleRequested = 'migration undone';
-        store.save();
+        await store.save();
       }
       ctx.sink.result(MIGRATION_UNDO_TYPE, { whatIf: !!params.whatIf, unstamped: result.unstamped, left: result.left, failed: result.failed, configRestored: restored, configLeft: leftConfig, journal: journal.path });
       ctx.sink.info(`${params.whatIf ? 'Would remove' : 'Removed'} ${result.unstamped.length} stamp(s); ${result.left.length} left, ${result.failed.length} failed; ${restored.length} configuration key(s) ${params.whatIf ? 'to restore' : 'restored'}.`);
