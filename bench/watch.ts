@@ -157,7 +157,9 @@ async function main(): Promise<void> {
       await sleep(Math.max(0, startedAt + dcAt - Date.now()));
       log('fault: restarting the DC (20 s down)');
       const r0 = Date.now();
-      await lab.dc.restart(20_000);
+      lab.dc.signal('SIGKILL'); // a crash/reboot: connections refused until it is back
+      await sleep(20_000);
+      await lab.dc.restart();
       faultsLog.push(`DC restart at ${Math.round(dcAt / 1000)} s: down ${Math.round((Date.now() - r0) / 1000)} s`);
       log(`fault: DC back after ${Math.round((Date.now() - r0) / 1000)} s`);
       await sleep(Math.max(0, startedAt + outageAt - Date.now()));
