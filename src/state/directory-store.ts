@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { Attribute, Change, type Client } from 'ldapts';
+import { Attribute, Change } from 'ldapts';
 import { LdapPool } from '../directory/pool';
 import { isConnectionFailure, resultCodeOf } from '../directory/errors';
 import { decodeBlob, encodeBlob } from './blob';
@@ -414,7 +414,7 @@ export class DirectoryStateStore implements JobStore {
   }
 
   private async modify(changes: Change[]): Promise<void> {
-    await this.pool.use(async (client: Client) => {
+    await this.pool.use(async (client) => {
       try {
         await client.modify(this.opts.dn, changes);
       } catch (err) {
