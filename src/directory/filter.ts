@@ -6,7 +6,7 @@
  *
  * Note: ldapts' own string-filter parser mangles `\xx` escapes ≥ 0x80 (0 hits, no error), so never hand it text.
  */
-import { AndFilter, EqualityFilter, type Filter, NotFilter, OrFilter, PresenceFilter, SubstringFilter } from 'ldapts';
+import { AndFilter, EqualityFilter, type Filter, GreaterThanEqualsFilter, LessThanEqualsFilter, NotFilter, OrFilter, PresenceFilter, SubstringFilter } from 'ldapts';
 import { GwbError } from '../core/errors';
 
 export type { Filter } from 'ldapts';
@@ -50,6 +50,16 @@ export function escapeFilterValue(value: string | Uint8Array): string {
 /** `(attribute=value)`; value a string (sent as UTF-8) or Buffer (sent as raw octets). */
 export function eq(attribute: string, value: string | Buffer): Filter {
   return new EqualityFilter({ attribute: assertAttributeName(attribute), value });
+}
+
+/** `(attribute>=value)`. */
+export function ge(attribute: string, value: string): Filter {
+  return new GreaterThanEqualsFilter({ attribute: assertAttributeName(attribute), value });
+}
+
+/** `(attribute<=value)`. */
+export function le(attribute: string, value: string): Filter {
+  return new LessThanEqualsFilter({ attribute: assertAttributeName(attribute), value });
 }
 
 /** `(attribute=*)`. */

@@ -12,13 +12,14 @@
 import { Attribute, Change, Control, type Entry, type SearchOptions } from 'ldapts';
 import type { Connector, DirectoryConnection as Client } from './connection';
 import { CancelledError, GwbError } from '../core/errors';
-import type { AdGroup, AdUser, AttributeChanges, DirectoryOpCounts } from '../model/directory';
+import type { AdGroup, AdUser, AttributeChanges, ChangedGroup, DirectoryOpCounts, MemberValueMeta } from '../model/directory';
 import type { Target } from '../model/ports';
 import { chunk, mapLimit } from './batch';
 import { formatDn, formatRdn, normalizeDn, parseDn } from './dn';
 import { ANCHOR_ATTRIBUTE, GROUP_ATTRIBUTES, USER_ATTRIBUTES, firstString, searchAttributes, toAdGroup, toAdUser, bufferValue } from './entry';
 import { DirectoryError, DuplicateAnchorError, isConnectionFailure, resultCodeOf, toDirectoryError, type DirectoryOperation } from './errors';
-import { and, anyOf, eq, type Filter, not, present, startsWith } from './filter';
+import { and, anyOf, eq, type Filter, ge, le, not, present, startsWith } from './filter';
+import { parseReplValueMetaData } from './repl-metadata';
 import { guidBytesFromAnchor } from './guid';
 import { DEFAULT_RANGE_SIZE, pickRange, rangeAttribute } from './member-range';
 import { DEFAULT_POOL_SIZE, LdapPool, MAX_POOL_SIZE, type PoolOptions } from './pool';
@@ -87,6 +88,12 @@ function memberKey(value: string): string {
   } catch {
     return value.toLowerCase();
   }
+}
+
+/** `20261203075827.0Z` → ISO 8601. */
+export function generalizedTimeToIso(v: string): string {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(v);
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : v;
 }
 
 export class LdapTarget implements Target {
@@ -329,6 +336,57 @@ export class LdapTarget implements Target {
     if (!isSid(sid)) return null;
     const found = await this.searchGroups(and(eq('objectClass', 'group'), eq('objectSid', sidToBytes(sid))));
     return found[0] ?? null;
+  }
+
+  // ---- drift detection ----------------------------------------------------------------------------------
+
+  /** rootDSE highestCommittedUSN of the DC this pool talks to. */
+  async highestCommittedUsn(): Promise<string> {
+    const e = await this.pool.use((client) => this.readEntry(client, '', ['highestCommittedUSN']));
+    const v = e ? firstString(e, 'highestCommittedUSN') : undefined;
+    if (!v || !/^\d+$/.test(v)) {
+      throw new DirectoryError('The directory did not return highestCommittedUSN on its rootDSE.', {
+        operation: 'search', dn: '', resultCode: 0, code: 'NoHighestCommittedUsn', category: 'InvalidResult',
+        hint: 'Point the configuration at an Active Directory domain controller (not a GC-only or LDAP proxy).',
+      });
+    }
+    return v;
+  }
+
+  /**
+   * Anchored groups with `after` < uSNChanged ≤ `upTo`, under each of `bases` (default the search base): one
+   * indexed search per base. USNs are per DC: the caller keeps using the same DC (the first URL) for this.
+   */
+  async findChangedGroups(after: string, upTo: string | undefined, bases?: string[]): Promise<ChangedGroup[]> {
+    const from = (BigInt(after) + 1n).toString();
+    const filter = and(eq('objectClass', 'group'), startsWith(ANCHOR_ATTRIBUTE, 'Group_'), ge('uSNChanged', from), ...(upTo ? [le('uSNChanged', upTo)] : []));
+    const attrs = ['objectGUID', ANCHOR_ATTRIBUTE, 'uSNChanged', 'whenChanged'];
+    const out = new Map<string, ChangedGroup>();
+    for (const base of bases?.length ? bases : [this.searchBase]) {
+      const entries = await this.pool.use(async (client) => {
+        try {
+          return await this.search(client, base, { scope: 'sub', filter, paged: { pageSize: this.pageSize }, ...searchAttributes(attrs) });
+        } catch (err) {
+          if (resultCodeOf(err) === 32) return []; // the container is gone: nothing changed there
+          throw err;
+        }
+      });
+      for (const e of entries) {
+        const g = toAdGroup(e, attrs);
+        const when = firstString(e, 'whenChanged');
+        out.set(normalizeDn(g.dn), {
+          dn: g.dn, objectGuid: g.objectGuid, anchor: g.anchor, usnChanged: firstString(e, 'uSNChanged') ?? '0',
+          ...(when ? { whenChanged: generalizedTimeToIso(when) } : {}),
+        });
+      }
+    }
+    return [...out.values()];
+  }
+
+  /** msDS-ReplValueMetaData of `member` ([] when the server does not serve it, as Samba). */
+  async memberValueMetadata(dn: string): Promise<MemberValueMeta[]> {
+    const e = await this.pool.use((client) => this.readEntry(client, dn, ['msDS-ReplValueMetaData']));
+    return e ? parseReplValueMetaData(e['msDS-ReplValueMetaData'] === undefined ? [] : ([] as unknown[]).concat(e['msDS-ReplValueMetaData']).map(String)) : [];
   }
 
   /**

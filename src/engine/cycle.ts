@@ -27,6 +27,8 @@ import { MemberTable } from './member-table';
 import { reconcileMembers, type MemberWork } from './member-step';
 import { Recorder, stopsCycle } from './recorder';
 import { createMemberRemovalBatch, pendingHeldGroupIds, recordPassingFailure, recordSuccess, recordTotalFailure } from './safety';
+import { closeDriftWindow, findDrift, supportsDrift } from './drift';
+import { trackWrites } from './write-tracker';
 import { scopeGroup } from './scope';
 import type { RunSummary } from './summary';
 import { anchorOf, groupIdOfAnchor, type LifecycleAction, type LifecycleCause, type PlanAction } from './types';
@@ -123,7 +125,10 @@ export async function runCycle(o: CycleOptions): Promise<CycleResult> {
   };
   const refs = new CycleGroupRefs(o.source, o.target, o.config.scope);
   const resolver = new MemberResolver(o.source, o.target, { provisionOnPremisesUsers: o.config.membership.provisionOnPremisesUsers }, refs);
-  const env: CycleEnv = { config: o.config, source: o.source, target: o.target, mapper: o.mapper, doc, rec, refs, resolver, signal, dryRun, now, memberHolds: [] };
+  const tracked = trackWrites(o.target);
+  const driftTarget = supportsDrift(o.target) ? o.target : undefined;
+  let usnStart: string | undefined;
+  const env: CycleEnv = { config: o.config, source: o.source, target: tracked.target, mapper: o.mapper, doc, rec, refs, resolver, signal, dryRun, now, memberHolds: [] };
   if (!dryRun) {
     env.checkpoint = async () => {
       log?.flush();
@@ -153,6 +158,13 @@ export async function runCycle(o: CycleOptions): Promise<CycleResult> {
   try {
     const check = (o.target as Target & { checkConnection?: () => Promise<unknown> }).checkConnection;
     if (!dryRun && typeof check === 'function') await phase('Connecting to the directory', 0, () => check.call(o.target));
+    if (driftTarget) {
+      await phase('Finding groups changed in AD (drift)', 0, async () => {
+        usnStart = await driftTarget.highestCommittedUsn();
+        env.drift = await findDrift(driftTarget, doc);
+        if (env.drift.size) o.sink.verbose(`${env.drift.size} managed group(s) changed in AD since the last cycle: reconciling them.`);
+      });
+    }
     if (doc.held.some((b) => b.status === 'approved')) {
       approved = await phase('Applying approved deletes', 0, () => applyApprovedBatches(env));
     }
@@ -170,6 +182,10 @@ export async function runCycle(o: CycleOptions): Promise<CycleResult> {
       if (delta) result = await deltaCycle(env, delta, phase);
     }
     if (mode === 'full') result = await fullCycle(env, phase);
+    if (driftTarget && usnStart && !dryRun) {
+      const start = usnStart;
+      await phase('Recording the directory USN', 7, () => closeDriftWindow(driftTarget, doc, start, tracked.written));
+    }
   } catch (err) {
     error = err;
     status = isCancelled(err, outer) ? 'cancelled' : 'failed';
@@ -236,6 +252,7 @@ export async function runCycle(o: CycleOptions): Promise<CycleResult> {
     ...(heldInfo ? { held: { ...heldInfo, new: !!result.heldBatch } } : {}),
     pendingHeld: doc.held.filter((b) => b.status === 'held').reduce((n, b) => n + b.actions.length, 0),
     ...(approved?.length ? { approved } : {}),
+    ...(env.drift ? { drift: { changedGroups: env.drift.size, repairedGroups: rec.driftRepaired } } : {}),
     errors: rec.errors,
     errorSamples: rec.errorSamples,
     ...(error !== undefined ? { failure: (({ code, message, hint }) => ({ code, message, ...(hint ? { hint } : {}) }))(serializeError(error)) } : {}),
@@ -300,10 +317,11 @@ async function objectPhase(env: CycleEnv, groups: CloudGroup[], lookup: Paramete
  * The member phase's work for provisioned groups. A group created with its members inline needs only its
  * deferred nested groups (none: nothing left to do); every other group is reconciled in full.
  */
-function memberWork(outcomes: ObjectOutcome[]): MemberWork[] {
+function memberWork(outcomes: ObjectOutcome[], drift?: CycleEnv['drift']): MemberWork[] {
   const work: MemberWork[] = [];
   for (const r of outcomes) {
-    const w: MemberWork = { groupId: r.groupId, displayName: r.displayName, dn: r.dn!, created: !!r.created };
+    const changed = drift?.get(r.groupId);
+    const w: MemberWork = { groupId: r.groupId, displayName: r.displayName, dn: r.dn!, created: !!r.created, ...(changed ? { drift: changed } : {}) };
     if (!r.deferredMembers) work.push(w);
     else if (r.deferredMembers.length) work.push({ ...w, deferred: r.deferredMembers });
   }
@@ -486,7 +504,7 @@ async function fullCycle(env: CycleEnv, phase: Phase): Promise<PhaseResult> {
   const life = await phase('Applying deletes and scope exits', 5, () => applyLifecyclePhase(env, actions, adById));
   for (const k of keepEmptyList) await keepEmpty(env, k.id, k.dn);
 
-  const work = memberWork(outcomes.filter((r) => r.ok && r.dn));
+  const work = memberWork(outcomes.filter((r) => r.ok && r.dn), env.drift);
   const memberHeld = await phase('Provisioning memberships', 6, () => memberPhase(env, work));
   checkAborted(env);
   return {
@@ -562,9 +580,11 @@ async function deltaCycle(env: CycleEnv, delta: DeltaRead, phase: Phase): Promis
   const { source, target, rec, refs, doc, config, signal } = env;
   const upsertIds = [...delta.changes].filter(([, c]) => c.kind === 'upsert').map(([id]) => id);
   const retryIds = Object.keys(doc.failed).filter((id) => !delta.changes.has(id));
+  // Groups changed in AD only (drift): reconciled like a changed cloud group.
+  const driftIds = [...(env.drift?.keys() ?? [])].filter((id) => !delta.changes.has(id) && !doc.failed[id]);
   const fetched = new Map<string, CloudGroup>();
   await phase('Reading changed groups', 2, async () => {
-    for (const part of chunk([...upsertIds, ...retryIds], 1000)) for (const g of await source.getGroups(part, signal)) fetched.set(g.id.toLowerCase(), g);
+    for (const part of chunk([...upsertIds, ...retryIds, ...driftIds], 1000)) for (const g of await source.getGroups(part, signal)) fetched.set(g.id.toLowerCase(), g);
   });
 
   const inScope = new Map<string, CloudGroup>();
@@ -614,6 +634,14 @@ async function deltaCycle(env: CycleEnv, delta: DeltaRead, phase: Phase): Promis
     } else delete doc.failed[id];
   }
 
+  for (const id of driftIds) {
+    const g = fetched.get(id);
+    // Gone from Entra or out of scope: the delta reports it and the lifecycle handles it.
+    if (!g || !scopeGroup(g, config.scope).inScope) continue;
+    inScope.set(id, g);
+    needMembers.add(id);
+  }
+
   const outcomes = await phase('Provisioning groups', 3, () => objectPhase(env, [...inScope.values()], targetLookup(target)));
   checkAborted(env);
 
@@ -647,7 +675,7 @@ async function deltaCycle(env: CycleEnv, delta: DeltaRead, phase: Phase): Promis
   });
   const life = await phase('Applying deletes and scope exits', 5, () => applyLifecyclePhase(env, actions, adById));
 
-  const work = memberWork(outcomes.filter((r) => r.ok && r.dn && (needMembers.has(r.groupId) || r.deferredMembers)));
+  const work = memberWork(outcomes.filter((r) => r.ok && r.dn && (needMembers.has(r.groupId) || r.deferredMembers)), env.drift);
   for (const p of parents) {
     const record = doc.groups[p];
     if (record?.status !== 'managed') continue;

@@ -1,5 +1,6 @@
 /** Everything one cycle's steps share. */
 import type { ResolvedConfig } from '../config/types';
+import type { ChangedGroup } from '../model/directory';
 import type { Source, Target } from '../model/ports';
 import type { HeldAction, StateDoc } from '../state/types';
 import type { CycleGroupRefs } from './group-refs';
@@ -23,6 +24,8 @@ export interface CycleEnv {
   now: () => Date;
   /** Members read with the groups (full cycles: the initial delta round); other groups' members come from Graph. */
   members?: MemberTable;
+  /** Managed groups changed in AD outside the engine since the last cycle (drift), by cloud group id. */
+  drift?: Map<string, ChangedGroup>;
   /** Persist progress so far (state + log); absent in dry runs. */
   checkpoint?: () => Promise<void>;
   /** Member removals the member-removal guard held this cycle (one batch at the end of the member phase). */

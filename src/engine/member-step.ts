@@ -8,6 +8,7 @@
  */
 import { GwbError } from '../core/errors';
 import type { MemberRef } from '../model/cloud';
+import type { ChangedGroup } from '../model/directory';
 import { normalizeDn } from '../directory/dn';
 import type { CycleEnv } from './env';
 import { chunk } from './concurrency';
@@ -29,6 +30,8 @@ export interface MemberWork {
    * read again.
    */
   deferred?: string[];
+  /** Set when the group changed in AD outside this engine since the last cycle: differences are logged as drift. */
+  drift?: ChangedGroup;
 }
 
 /** A cloud group's direct members: from the cycle's member table when it holds the group, else from Graph. */
@@ -146,6 +149,7 @@ export async function reconcileMembers(env: CycleEnv, work: MemberWork): Promise
     if (diff.remove.length && !work.deferred) await assertCompleteRead(env, id, refs.length);
     const add = diff.add;
     const remove = guardRemovals(env, work, actual.length, diff.remove);
+    if (work.drift) await recordDrift(env, work, resolved.dns, actual, remove);
     const idOf = new Map<string, string>();
     if (add.length) resolved.dns.forEach((dn, i) => idOf.set(dn, resolved.ids[i]));
 
@@ -174,7 +178,7 @@ export async function reconcileMembers(env: CycleEnv, work: MemberWork): Promise
         targetDn: work.dn,
         count: batch.length,
         modified: [{ attribute: 'member', old: batch, new: null }],
-        reason: 'not a member of the cloud group',
+        reason: work.drift ? 'drift: not a member of the cloud group (added in AD outside GroupWriteback)' : 'not a member of the cloud group',
       });
     }
     if (keep && record) {
@@ -189,4 +193,43 @@ export async function reconcileMembers(env: CycleEnv, work: MemberWork): Promise
     rec.fail(id, err, { dn: work.dn, displayName: work.displayName });
     return false;
   }
+}
+
+/**
+ * One `drift` log record for a group changed in AD outside this engine: which members AD has that the cloud
+ * group does not (removed, or kept under membership.keepUnmanagedMembers) and which it lacks, with what AD tells
+ * about when (msDS-ReplValueMetaData where served, else the group's whenChanged) — AD never records who.
+ */
+async function recordDrift(env: CycleEnv, work: MemberWork, desired: string[], actual: string[], remove: string[]): Promise<void> {
+  const want = new Set(desired.map((d) => normalizeDn(d)));
+  const have = new Set(actual.map((d) => normalizeDn(d)));
+  const extra = actual.filter((d) => !want.has(normalizeDn(d)));
+  const missing = desired.filter((d) => !have.has(normalizeDn(d)));
+  if (!extra.length && !missing.length) return;
+  const removing = new Set(remove.map((d) => normalizeDn(d)));
+  const kept = extra.filter((d) => !removing.has(normalizeDn(d)));
+  if (extra.length > kept.length || missing.length) env.rec.driftRepaired++;
+  const meta = extra.length && typeof env.target.memberValueMetadata === 'function'
+    ? await env.target.memberValueMetadata(work.dn).catch(() => [])
+    : [];
+  const metaOf = new Map(meta.map((m) => [normalizeDn(m.memberDn), m]));
+  const d = work.drift!;
+  const when = d.whenChanged ? `the group last changed in AD at ${d.whenChanged} (uSNChanged ${d.usnChanged})` : 'changed while the previous cycle ran';
+  const parts = extra.map((dn) => {
+    const m = metaOf.get(normalizeDn(dn));
+    const at = m?.created ? `added ${m.created}${m.originatingDsa ? ` on ${m.originatingDsa}` : ''}` : 'added (AD gives no per-value time)';
+    return `${dn} ${at}: ${removing.has(normalizeDn(dn)) ? 'removed' : 'kept (membership.keepUnmanagedMembers)'}`;
+  });
+  for (const dn of missing) parts.push(`${dn} missing: re-added`);
+  env.rec.record({
+    action: 'drift',
+    result: kept.length === extra.length && !missing.length ? 'skipped' : 'warning',
+    sourceId: work.groupId,
+    sourceType: 'group',
+    groupId: work.groupId,
+    targetDn: work.dn,
+    modified: [{ attribute: 'member', old: missing.length ? missing : null, new: extra.length ? extra : null }],
+    reason: `changed in AD outside GroupWriteback; ${when}. ${parts.join('; ')}. Who: AD does not record the account (audit Directory Service Changes, event 5136).`,
+  });
+  env.rec.sink.warn(`Drift in ${work.dn}: ${parts.join('; ')}`);
 }

@@ -27,6 +27,8 @@ function isConnectionLevel(err: unknown): boolean {
 export class Recorder {
   readonly groups = emptyGroupCounts();
   readonly members = { groups: 0, added: 0, removed: 0, skipped: 0 };
+  /** Drift groups whose membership needed a fix. */
+  driftRepaired = 0;
   errors = 0;
   readonly errorSamples: RunSummary['errorSamples'] = [];
   /** Object operations attempted / succeeded (for total-failure detection). */

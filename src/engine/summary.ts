@@ -46,6 +46,8 @@ export interface RunSummary {
   pendingHeld: number;
   /** Approved batches applied at the start of this cycle. */
   approved?: { batchId: string; applied: number; skipped: number }[];
+  /** Managed groups changed in AD outside this engine since the last cycle (uSNChanged), and how many needed a fix. */
+  drift?: { changedGroups: number; repairedGroups: number };
   errors: number;
   /** First errors (up to 20) for a quick look; the provisioning log has all. */
   errorSamples: { groupId?: string; code: string; message: string }[];

@@ -44,3 +44,30 @@ export interface DirectoryOpCounts {
   /** Connections opened (connect + bind). */
   binds: number;
 }
+
+/** A managed (anchored) group whose AD object changed after a given USN (drift detection). */
+export interface ChangedGroup {
+  dn: string;
+  objectGuid: string;
+  anchor: string | null;
+  /** uSNChanged, as a decimal string (USNs are 64-bit). */
+  usnChanged: string;
+  /** whenChanged, ISO 8601. */
+  whenChanged?: string;
+}
+
+/**
+ * What AD says about one `member` value (msDS-ReplValueMetaData): when it was added / last changed, and on which
+ * DC the change originated. AD does not record WHICH ACCOUNT made a change (that needs auditing, event 5136).
+ */
+export interface MemberValueMeta {
+  memberDn: string;
+  /** ftimeCreated: when the value was (first) added. */
+  created?: string;
+  /** ftimeDeleted: set for a value removed (kept as absent value until garbage collection). */
+  deleted?: string;
+  /** ftimeLastOriginatingChange. */
+  lastChange?: string;
+  /** The originating DC's NTDS Settings DN. */
+  originatingDsa?: string;
+}

@@ -2,7 +2,7 @@
  * The two ports every external call goes through. The lab, the real services and recorded fakes plug in here.
  */
 import type { CloudGroup, CloudUser, GroupChange, MemberRef, UserChange } from './cloud';
-import type { AdGroup, AdUser, AttributeChanges, DirectoryOpCounts } from './directory';
+import type { AdGroup, AdUser, AttributeChanges, ChangedGroup, DirectoryOpCounts, MemberValueMeta } from './directory';
 
 export interface DeltaPage {
   changes: GroupChange[];
@@ -72,6 +72,15 @@ export interface Target {
   listUnanchoredConnectGroups?(signal?: AbortSignal): AsyncIterable<AdGroup[]>;
   /** Optional: groups whose adminDescription is this value (Connect's marker `Group_<objectId>`). */
   findByAdminDescription?(value: string): Promise<AdGroup[]>;
+  /**
+   * Optional (drift detection): the directory's current highestCommittedUSN (rootDSE), a decimal string. With
+   * `findChangedGroups`, each cycle finds the managed groups changed in AD since the last one in one search.
+   */
+  highestCommittedUsn?(): Promise<string>;
+  /** Optional: anchored groups under `bases` (default: the search base) with `after` < uSNChanged ≤ `upTo`. */
+  findChangedGroups?(after: string, upTo: string | undefined, bases?: string[]): Promise<ChangedGroup[]>;
+  /** Optional: AD's replication metadata for each `member` value of a group ([] when the server has none). */
+  memberValueMetadata?(dn: string): Promise<MemberValueMeta[]>;
   /** Optional: LDAP requests sent so far (benchmarks, "a second cycle writes nothing"). */
   countOperations?(): DirectoryOpCounts;
 }

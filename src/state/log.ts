@@ -21,6 +21,7 @@ export type LogAction =
   | 'release'
   | 'held'
   | 'skip'
+  | 'drift'
   | 'error';
 
 export type LogResult = 'success' | 'failure' | 'skipped' | 'held' | 'warning';

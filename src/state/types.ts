@@ -87,6 +87,13 @@ export interface StateDoc {
    * becomes provisioned, a delta cycle reconciles those parents' membership.
    */
   nestedWaiting?: Record<string, string[]>;
+  /**
+   * Drift watermark: the DC's highestCommittedUSN after the last successful cycle (including its own writes).
+   * The next cycle reconciles the managed groups whose uSNChanged is higher.
+   */
+  adUsn?: string;
+  /** Managed groups (id → DN) changed by someone else while the last cycle ran: reconciled by the next one. */
+  driftPending?: Record<string, string>;
   consecutiveFailures: number;
   lastFailure?: { at: string; code: string; message: string };
 }

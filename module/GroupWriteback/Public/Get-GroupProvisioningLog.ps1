@@ -52,7 +52,7 @@ function Get-GroupProvisioningLog {
     param(
         [string]$CycleId,
         [Parameter(ValueFromPipelineByPropertyName)][Alias('Id')][string]$GroupId,
-        [ValidateSet('Create', 'Update', 'Rename', 'Move', 'Match', 'MemberAdd', 'MemberRemove', 'Delete', 'Empty', 'Convert', 'Release', 'Held', 'Skip', 'Error', 'Cycle')]
+        [ValidateSet('Create', 'Update', 'Rename', 'Move', 'Match', 'MemberAdd', 'MemberRemove', 'Delete', 'Empty', 'Convert', 'Release', 'Held', 'Skip', 'Drift', 'Error', 'Cycle')]
         [string[]]$Action,
         [ValidateSet('Success', 'Failure', 'Skipped', 'Held', 'Warning')]
         [Alias('Result')]
