@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PWSH_VERSION=7.6.9
 PESTER_VERSION=5.9.1
-APT_PACKAGES=(samba samba-ad-dc samba-ad-provision ldb-tools ldap-utils openssl krb5-user libsasl2-modules-gssapi-mit build-essential python3)
+APT_PACKAGES=(samba samba-ad-dc samba-ad-provision ldb-tools ldap-utils openssl krb5-user libsasl2-modules-gssapi-mit build-essential python3 smbclient)
 
 log() { printf '==> %s\n' "$*"; }
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -15,6 +15,7 @@
         'Approve-GroupProvisioningDeletion',
         'Get-GroupProvisioningLog',
         'Get-GroupProvisioningStatus',
+        'Get-GroupWritebackAccess',
         'Get-GroupWritebackConfiguration',
         'Get-GroupWritebackMigration',
         'Get-GroupWritebackScope',

@@ -383,6 +383,16 @@ export class LdapTarget implements Target {
     return [...out.values()];
   }
 
+  async readUserLogon(dn: string): Promise<{ lastLogon?: string; lastLogonTimestamp?: string }> {
+    const e = await this.pool.use((client) => this.readEntry(client, dn, ['lastLogon', 'lastLogonTimestamp']));
+    const out: { lastLogon?: string; lastLogonTimestamp?: string } = {};
+    for (const k of ['lastLogon', 'lastLogonTimestamp'] as const) {
+      const v = e ? firstString(e, k) : undefined;
+      if (v && /^\d+$/.test(v) && v !== '0' && v !== '9223372036854775807') out[k] = new Date(Number(BigInt(v) / 10000n - 11644473600000n)).toISOString();
+    }
+    return out;
+  }
+
   /** msDS-ReplValueMetaData of `member` ([] when the server does not serve it, as Samba). */
   async memberValueMetadata(dn: string): Promise<MemberValueMeta[]> {
     const e = await this.pool.use((client) => this.readEntry(client, dn, ['msDS-ReplValueMetaData']));

@@ -2,7 +2,8 @@
  * The Source port over Microsoft Graph v1.0. Every listing is streamed page by page ($top=999), so memory holds
  * one page (or one group's member chunk), never the tenant.
  */
-import type { CloudGroup, CloudUser, MemberRef } from '../model/cloud';
+import type { AccessPackageGrant, CloudGroup, CloudUser, MemberRef } from '../model/cloud';
+import { readAccessPackageGrants } from './access-packages';
 import type { DeltaPage, Source, UserDeltaPage } from '../model/ports';
 import { CancelledError } from '../core/errors';
 import type { GraphClientHandle } from './client';
@@ -142,6 +143,43 @@ export class GraphSource implements Source {
       for (const item of page.value) ids.add(String(item.id));
     }
     return ids;
+  }
+
+  async findUser(idOrUpn: string, signal?: AbortSignal): Promise<CloudUser | null> {
+    try {
+      const json = (await this.request(`/users/${encodeURIComponent(idOrUpn)}?$select=${this.userSelect}`, signal)) as Json;
+      return toCloudUser(json);
+    } catch (err) {
+      const mapped = await this.http.mapError(err, { operation: 'GET /users/{id}', target: idOrUpn });
+      if (mapped.category === 'ObjectNotFound') return null;
+      throw mapped;
+    }
+  }
+
+  async userGroupIds(userId: string, signal?: AbortSignal): Promise<string[]> {
+    const ids: string[] = [];
+    // memberOf also lists directory roles and administrative units: keep the groups.
+    const path = `/users/${encodeURIComponent(userId)}/memberOf?$select=id&$top=${this.top}`;
+    for await (const page of this.pages(path, 'GET /users/{id}/memberOf', signal, userId)) {
+      for (const g of page.value) if (toMemberRef(g).kind === 'group') ids.push(String(g.id).toLowerCase());
+    }
+    return ids;
+  }
+
+  async accessPackageGrants(userId: string, signal?: AbortSignal): Promise<AccessPackageGrant[]> {
+    const list = async (path: string) => {
+      const out: Json[] = [];
+      for await (const page of this.pages(path, 'GET /identityGovernance/entitlementManagement/assignments', signal, userId)) out.push(...page.value);
+      return out;
+    };
+    const get = async (path: string) => {
+      try {
+        return (await this.request(path, signal)) as Json;
+      } catch (err) {
+        throw await this.http.mapError(err, { operation: 'GET /identityGovernance/entitlementManagement/accessPackages/{id}', target: path });
+      }
+    };
+    return readAccessPackageGrants(userId, list, get);
   }
 
   delta(deltaLink: string | undefined, onPage: (page: DeltaPage) => Promise<void>, signal?: AbortSignal): Promise<string> {

@@ -72,3 +72,18 @@ export type UserChange =
   | { kind: 'softDeleted'; id: string }
   /** `@removed.reason = deleted`: permanently deleted. */
   | { kind: 'deleted'; id: string };
+
+/**
+ * A group membership granted by an Entra ID Governance access package assignment (the package holds the group's
+ * Member role): which package, which assignment, its state and when it ends.
+ */
+export interface AccessPackageGrant {
+  groupId: string;
+  accessPackageId: string;
+  accessPackageName: string | null;
+  assignmentId: string;
+  /** delivering | delivered | expired | … */
+  state: string;
+  /** schedule.expiration.endDateTime, when the assignment ends (null: no end). */
+  expiresAt: string | null;
+}

@@ -1,7 +1,7 @@
 /**
  * The two ports every external call goes through. The lab, the real services and recorded fakes plug in here.
  */
-import type { CloudGroup, CloudUser, GroupChange, MemberRef, UserChange } from './cloud';
+import type { AccessPackageGrant, CloudGroup, CloudUser, GroupChange, MemberRef, UserChange } from './cloud';
 import type { AdGroup, AdUser, AttributeChanges, ChangedGroup, DirectoryOpCounts, MemberValueMeta } from './directory';
 
 export interface DeltaPage {
@@ -39,6 +39,12 @@ export interface Source {
    * contract as `delta`.
    */
   usersDelta?(deltaLink: string | undefined, onPage: (page: UserDeltaPage) => Promise<void>, signal?: AbortSignal): Promise<string>;
+  /** Optional (access reports): one user by object id or userPrincipalName, null when there is none. */
+  findUser?(idOrUpn: string, signal?: AbortSignal): Promise<CloudUser | null>;
+  /** Optional: ids of the groups a user is a direct member of. */
+  userGroupIds?(userId: string, signal?: AbortSignal): Promise<string[]>;
+  /** Optional: the groups a user gets through access package assignments (needs EntitlementManagement.Read.All). */
+  accessPackageGrants?(userId: string, signal?: AbortSignal): Promise<AccessPackageGrant[]>;
   /** Optional: release connections. */
   close?(): Promise<void>;
 }
@@ -81,6 +87,11 @@ export interface Target {
   findChangedGroups?(after: string, upTo: string | undefined, bases?: string[]): Promise<ChangedGroup[]>;
   /** Optional: AD's replication metadata for each `member` value of a group ([] when the server has none). */
   memberValueMetadata?(dn: string): Promise<MemberValueMeta[]>;
+  /**
+   * Optional (access reports): the user's last logon at this DC (`lastLogon`, not replicated: per DC) and the
+   * replicated `lastLogonTimestamp`, ISO 8601; absent values omitted.
+   */
+  readUserLogon?(dn: string): Promise<{ lastLogon?: string; lastLogonTimestamp?: string }>;
   /** Optional: LDAP requests sent so far (benchmarks, "a second cycle writes nothing"). */
   countOperations?(): DirectoryOpCounts;
 }

@@ -10,3 +10,4 @@ import './approve';
 import './reset';
 import './migrate';
 import './watch';
+import './access';

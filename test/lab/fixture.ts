@@ -41,6 +41,8 @@ export interface StartLabOptions {
   ip?: string;
   /** The DC refuses simple binds on plain 389 (default true; see StartDcOptions.strongAuth). */
   strongAuth?: boolean;
+  /** Run the DC's file server too (smbd on <ip>:445, Kerberos-only shares: samba/file-share.ts). */
+  fileServer?: boolean;
   /**
    * Where to write config.json, secrets/ldap-password and state/. Default: <repo>/.lab/run/<ip> (deleted by
    * stop()). The `lab up` daemon passes <repo>/.lab.
@@ -83,7 +85,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   if (!opts.configDir) await sweepStaleIpDirs(join(paths.labDir, 'run'));
   const snapshot = opts.seedSnapshot && opts.users && !opts.strongAuth ? join(paths.labDir, 'seeded', `${(await ensureGolden({ paths, log })).key}-u${opts.users}`) : undefined;
   const fromSnapshot = !!snapshot && existsSync(join(snapshot, 'etc/smb.conf'));
-  const dc = await startDc({ ip: opts.ip, strongAuth: opts.strongAuth, paths, log, ...(fromSnapshot ? { source: snapshot } : {}) });
+  const dc = await startDc({ ip: opts.ip, strongAuth: opts.strongAuth, fileServer: opts.fileServer, paths, log, ...(fromSnapshot ? { source: snapshot } : {}) });
   if (fromSnapshot) log(`dc: cloned from the seeded snapshot ${snapshot}`);
   const tDc = Date.now();
   let graph: GraphEmulator | null = null;

@@ -42,6 +42,12 @@ export function registerEngineCommands(program: Command, setExit: (code: number)
     .option('--fail-on-drift', 'exit 3 when drift is found')
     .action((o) => run('verify', { failOnDrift: !!o.failOnDrift }, o));
 
+  common(program.command('access').description("One user's access to each in-scope group: Entra ID (direct / access package), AD, when written, and whether the user's Kerberos ticket has it yet."))
+    .requiredOption('-u, --user <upn|id>', 'the user (userPrincipalName or object id)')
+    .option('-g, --group <id|name...>', 'only these groups (object ids or display names)')
+    .option('--ccache <file>', "the user's Kerberos credential cache (default: judge by the user's lastLogon at the DC)")
+    .action((o) => run('access', { user: o.user, ...(o.group ? { groups: o.group } : {}), ...(o.ccache ? { ccache: o.ccache } : {}) }, o));
+
   common(program.command('status').description('Show the job state: last runs, held deletes, quarantine, failed objects.')).action((o) => run('status', {}, o));
 
   common(program.command('log').description('Query the provisioning log.'))

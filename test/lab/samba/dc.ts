@@ -17,7 +17,7 @@ import { run } from './exec';
 import { ensureGolden } from './golden';
 import { pickIp, reserveIp, sweepStaleIpDirs } from './ip-pick';
 import { connectLdap } from './ldap-client';
-import type { HeldLock } from './socket-lock';
+import { lock, type HeldLock } from './socket-lock';
 
 export interface DcCredentials {
   bindDn: string;
@@ -96,6 +96,11 @@ export interface DcKerberos {
 
 export interface StartDcOptions {
   /**
+   * Also run the file server (smbd + winbindd, `server services += s3fs, winbindd`) on the DC's address, port 445,
+   * with `cifs/` SPNs on the DC account and an include file for shares (see samba/file-share.ts). Off by default.
+   */
+  fileServer?: boolean;
+  /**
    * Require strong authentication on plain LDAP (default true, Samba's default and what Windows Server 2025 DCs
    * enforce as "LDAP signing required"): simple binds and unsigned SASL on 389 are refused; LDAPS, StartTLS and
    * signed/sealed Kerberos binds work. `false` writes `ldap server require strong auth = no` (the old Windows default).
@@ -122,6 +127,34 @@ function rewriteSmbConf(conf: string, goldenDir: string, dir: string, ip: string
   // `interfaces = 127.0.0.N/8` (with the mask) makes Samba bind exactly that address; a bare IP is ignored.
   const strong = `\tldap server require strong auth = ${strongAuth ? 'yes' : 'no'}`;
   writeFileSync(conf, text.replace(iface, `interfaces = ${ip}/8\n${strong}`));
+}
+
+/**
+ * The file server on this DC: smbd (s3fs) and winbindd (SID ↔ id mapping for smbd), SMB over port 445 only, and
+ * `etc/shares.conf` included for shares. winbindd's socket is machine-wide (/run/samba/winbindd): one lab DC with
+ * a file server at a time (startDc holds a lock for it).
+ */
+function enableFileServer(conf: string, dir: string): void {
+  const text = readFileSync(conf, 'utf8');
+  const services = /^\s*server services = (.*)$/m;
+  if (!services.test(text)) throw new LabError('smb.conf of the golden DC lacks "server services".', { target: conf });
+  for (const d of ['ncalrpc', 'shares']) mkdirSync(join(dir, d), { recursive: true });
+  writeFileSync(join(dir, 'etc/shares.conf'), '');
+  const extra = [
+    // winbindd keeps its compiled-in socket directory: libwbclient (smbd's SID → uid mapping) only looks there.
+    `\tncalrpc dir = ${dir}/ncalrpc`, '\tsmb ports = 445',
+    '\tdisable netbios = yes', '\tserver min protocol = SMB2_10',
+  ].join('\n');
+  writeFileSync(conf, `${text.replace(services, (_m, list: string) => `\tserver services = ${list.trim()}, s3fs, winbindd\n${extra}`)}\ninclude = ${dir}/etc/shares.conf\n`);
+}
+
+async function addDcSpns(how: { url: string; caFile: string; bindDn: string; password: string }, spns: string[]): Promise<void> {
+  const adm = await connectLdap(how);
+  try {
+    await adm.modify(DC_ACCOUNT_DN, new Change({ operation: 'add', modification: new Attribute({ type: 'servicePrincipalName', values: spns }) }));
+  } finally {
+    await adm.unbind().catch(() => {});
+  }
 }
 
 /** krb5.conf for one lab DC: its realm, its KDC over TCP, no DNS or reverse lookups (clients connect by address). */
@@ -172,6 +205,8 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
   await sweepStaleIpDirs(paths.dcDir);
   const tGolden = Date.now();
 
+  // winbindd's socket is machine-wide: one file-server DC at a time (waits for the previous one to stop).
+  const fsLock = opts.fileServer ? await lock('file-server', { onWait: () => log('dc: waiting for the file-server lock (another lab DC runs smbd)') }) : undefined;
   let ipLock: HeldLock;
   let ip: string;
   if (opts.ip) {
@@ -190,6 +225,7 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
     const conf = join(dir, 'etc/smb.conf');
     const strongAuth = opts.strongAuth ?? true;
     rewriteSmbConf(conf, golden.dir, dir, ip, strongAuth);
+    if (opts.fileServer) enableFileServer(conf, dir);
     const ccache = join(dir, 'krb5cc');
     const krb5Conf = join(dir, 'krb5.conf');
     writeFileSync(krb5Conf, krb5ConfText(ip, ccache));
@@ -257,6 +293,7 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
       await adm.unbind().catch(() => {});
     }
     const fqdn = `${HOST_NAME}.${DNS_DOMAIN}`;
+    if (opts.fileServer) await addDcSpns({ url, caFile, ...admin }, [`cifs/${ip}`, `cifs/${fqdn}`, `cifs/${HOST_NAME}`]);
     const principal = `${SERVICE_ACCOUNT}@${REALM}`;
     const keytab = join(dir, SERVICE_KEYTAB);
     const kerberos: DcKerberos = {
@@ -280,6 +317,7 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
         }
         rmSync(dir, { recursive: true, force: true });
         await ipLock.release();
+        await fsLock?.release();
       })());
 
     return {
@@ -325,6 +363,7 @@ export async function startDc(opts: StartDcOptions = {}): Promise<DcHandle> {
     }
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
     await ipLock.release();
+    await fsLock?.release();
     throw err;
   }
 }
