@@ -34,8 +34,10 @@ process.stdout.write(JSON.stringify({
   ldap: { url: dc.url, baseDn: dc.baseDn, targetOu: dc.targetOu, targetOu2: dc.targetOu2, usersOu: dc.usersOu,
           bindDn: dc.service.bindDn, password: dc.service.password, caFile: dc.caFile },
   admin: { ...dc.admin },
-  dc: { dir: dc.dir, serviceSid: dc.service.sid },
+  dc: { ip: dc.ip, dir: dc.dir, serviceSid: dc.service.sid, realm: dc.realm, krb5Conf: dc.kerberos.krb5Conf },
   connectOu: lab.seeded.connect ? lab.seeded.connect.ou : null,
+  users: (lab.seeded.users?.synced ?? []).map((u, i) => ({ id: u.id, userPrincipalName: u.userPrincipalName,
+    samAccountName: u.onPremisesSamAccountName, dn: lab.seeded.users.ad[i].dn })),
   env: { ...config.env, LDAPTLS_CACERT: dc.caFile },
   controlUrl: graph.controlUrl,
   passwordFile: config.passwordFile,
@@ -52,8 +54,9 @@ function Start-GwbTestLab {
     Starts a private lab (own DC + Graph emulator) and returns its endpoints and credentials.
     #>
     [CmdletBinding()]
-    param([string]$Tenant, [int]$Users = 0, [int]$ConnectGeneratedMembers = -1)
+    param([string]$Tenant, [int]$Users = 0, [int]$ConnectGeneratedMembers = -1, [switch]$FileServer)
     $opts = @{}
+    if ($FileServer) { $opts.fileServer = $true }
     if ($Tenant) { $opts.tenant = (Join-Path $script:RepoRoot $Tenant) }
     if ($Users) { $opts.users = $Users }
     # Tenants with a $connectWriteback section: members generated for the big Connect-written group.
@@ -342,6 +345,71 @@ function Get-GwbLdapSnapshot {
         $current.Add($l)
     }
     ($entries | Sort-Object) -join "`n`n"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# A Kerberos application on the lab DC (Start-GwbTestLab -FileServer): SMB shares restricted to a group SID,
+# reached with smbclient using Kerberos only, from tickets obtained with kinit into private credential caches.
+
+function ConvertTo-GwbSid {
+    <# .SYNOPSIS The S-1-… form of a base64 objectSid (as ldapsearch prints it). #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string]$Base64)
+    $b = [Convert]::FromBase64String($Base64)
+    $auth = [uint64]0
+    for ($i = 2; $i -lt 8; $i++) { $auth = ($auth -shl 8) + $b[$i] }
+    $subs = for ($i = 0; $i -lt $b[1]; $i++) { [BitConverter]::ToUInt32($b, 8 + 4 * $i) }
+    "S-$($b[0])-$auth-$($subs -join '-')"
+}
+
+function Set-GwbLabUserPassword {
+    <# .SYNOPSIS Gives a lab user a known password and enables the account (ldapmodify as Administrator). #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Lab, [Parameter(Mandatory)][string]$UserDn, [Parameter(Mandatory)][string]$Password)
+    $pw = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes('"' + $Password + '"'))
+    Invoke-GwbLdapModify -Lab $Lab -Ldif "dn: $UserDn`nchangetype: modify`nreplace: unicodePwd`nunicodePwd:: $pw`n-`nreplace: userAccountControl`nuserAccountControl: 66048`n-`n"
+}
+
+function Set-GwbLabShare {
+    <# .SYNOPSIS Replaces the DC's shares: each name → only members of that group SID get in (valid users = SID). #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Lab, [Parameter(Mandatory)][hashtable]$Share)
+    $blocks = foreach ($name in $Share.Keys) {
+        $path = Join-Path $Lab.dc.dir "shares/$name"
+        New-Item -ItemType Directory -Force -Path $path | Out-Null
+        Set-Content -LiteralPath (Join-Path $path 'app.txt') -Value "${name}: you are in"
+        "[$name]`n`tpath = $path`n`tread only = yes`n`tvalid users = $($Share[$name])`n"
+    }
+    Set-Content -LiteralPath (Join-Path $Lab.dc.dir 'etc/shares.conf') -Value ($blocks -join "`n")
+}
+
+function Invoke-GwbKinit {
+    <# .SYNOPSIS kinit user@REALM into its own credential cache file (the password on stdin); returns the cache path. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Lab, [Parameter(Mandatory)][string]$SamAccountName, [Parameter(Mandatory)][string]$Password, [Parameter(Mandatory)][string]$Cache)
+    $env:KRB5_CONFIG = $Lab.dc.krb5Conf
+    $env:KRB5CCNAME = "FILE:$Cache"
+    $out = $Password | & kinit "$SamAccountName@$($Lab.dc.realm)" 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "kinit $SamAccountName failed: $out" }
+    $Cache
+}
+
+function Test-GwbShareAccess {
+    <#
+    .SYNOPSIS
+    Reads app.txt from a share with smbclient, Kerberos only, from the tickets in -Cache. Returns
+    [pscustomobject]@{ Allowed; Status; Output } — access is decided by smbd from the group SIDs in the ticket.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Lab, [Parameter(Mandatory)][string]$Share, [Parameter(Mandatory)][string]$Cache)
+    $conf = Join-Path $Lab.dc.dir 'etc/smbclient.conf'
+    Set-Content -LiteralPath $conf -Value "[global]`n`tworkgroup = LAB`n`trealm = $($Lab.dc.realm)`n`tclient min protocol = SMB2_10"
+    $env:KRB5_CONFIG = $Lab.dc.krb5Conf
+    $env:KRB5CCNAME = "FILE:$Cache"
+    $out = (& smbclient -s $conf "//dc1.lab.example.com/$Share" -I $Lab.dc.ip -N --use-kerberos=required -c 'get app.txt -' 2>&1) -join "`n"
+    $allowed = ($LASTEXITCODE -eq 0) -and $out.Contains("${Share}: you are in")
+    $status = if ($out -match 'NT_STATUS_[A-Z_]+') { $Matches[0] } elseif ($allowed) { 'OK' } else { "exit $LASTEXITCODE" }
+    [pscustomobject]@{ Allowed = $allowed; Status = $status; Output = $out }
 }
 
 Export-ModuleMember -Function *
