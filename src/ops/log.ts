@@ -21,7 +21,7 @@ export interface LogParams extends ConfigParams {
   last?: number;
 }
 
-const ACTIONS: LogAction[] = ['cycle', 'create', 'update', 'rename', 'move', 'match', 'memberAdd', 'memberRemove', 'delete', 'empty', 'convert', 'release', 'held', 'skip', 'error'];
+const ACTIONS: LogAction[] = ['cycle', 'create', 'update', 'rename', 'move', 'match', 'memberAdd', 'memberRemove', 'delete', 'empty', 'convert', 'release', 'held', 'skip', 'drift', 'error'];
 const RESULTS: LogResult[] = ['success', 'failure', 'skipped', 'held', 'warning'];
 
 function isoParam(name: string, v: unknown): string | undefined {
