@@ -25,7 +25,7 @@ export const accessOp = defineOperation<AccessParams>({
   output: 'list',
   async run(params, ctx) {
     const config = configFor(params, ctx);
-    const store = openStore(config, ctx);
+    const store = await openStore(config, ctx);
     let ticketIssuedAt: string | undefined;
     if (params.ccache) {
       const tgt = tgtIssuedAt(params.ccache);
