@@ -3,6 +3,7 @@
  * absolute (relative to the file's folder) and resolve secrets — all of them, or only those of the parts an
  * operation uses (`secretsFor`).
  */
+import { say } from '../core/surface';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../core/errors';
@@ -31,7 +32,7 @@ export interface LoadOptions {
 export function loadConfig(path: string, secretsOrOptions: Readonly<Record<string, string>> | LoadOptions = {}): ResolvedConfig {
   const options: LoadOptions = isLoadOptions(secretsOrOptions) ? secretsOrOptions : { secrets: secretsOrOptions };
   if (!path) {
-    throw new ConfigError('No configuration file was given.', { code: 'ConfigMissing', target: 'configPath', hint: 'Pass --config <file> (see docs/config.example.json).' });
+    throw new ConfigError('No configuration file was given.', { code: 'ConfigMissing', target: 'configPath', hint: `Pass ${say.configPath()} (see docs/configuration.md).` });
   }
   const abs = resolve(path);
   let text: string;
@@ -42,7 +43,7 @@ export function loadConfig(path: string, secretsOrOptions: Readonly<Record<strin
     throw new ConfigError(`Cannot read the configuration file ${abs} (${code ?? 'error'}).`, {
       code: 'ConfigUnreadable',
       target: abs,
-      hint: code === 'ENOENT' ? 'Check the path given to --config / -ConfigPath.' : 'Check the file permissions.',
+      hint: code === 'ENOENT' ? `Check the path given to ${say.configPath()}.` : 'Check the file permissions.',
       cause: err,
     });
   }

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors';
+import { say, surface } from '../core/surface';
 import { SECRET_KEYS, type ReferencedSecretKey, type SecretRef } from './types';
 
 export interface SecretContext {
@@ -18,7 +19,10 @@ export interface SecretContext {
 }
 
 function howTo(key: ReferencedSecretKey, configKey: string): string {
-  return `Provide it one of three ways: (1) pass it from PowerShell (the module sends '${key}' over stdin), ` +
+  if (surface() === 'powershell') {
+    return `Pass ${say.secretParam(key)} to the cmdlet, or set ${configKey} in the configuration to {"env": "NAME"} (an environment variable) or {"file": "PATH"} (a file readable only by the service account).`;
+  }
+  return `Provide it one of three ways: (1) from PowerShell, pass ${say.secretParam(key)} (the module sends it over stdin), ` +
     `(2) set ${configKey} to {"env": "NAME"} and export NAME, or (3) set ${configKey} to {"file": "PATH"} naming a file that holds it (readable only by the service account).`;
 }
 

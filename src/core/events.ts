@@ -39,6 +39,11 @@ export interface ErrorEvent {
   type: 'error';
   /** A non-terminating error (one object failed) unless `terminating` is true. */
   terminating: boolean;
+  /**
+   * One object of a larger operation failed and the operation goes on (a group in a cycle). The module reports
+   * these without stopping, whatever the caller's $ErrorActionPreference; the operation ends with one summary.
+   */
+  perObject?: boolean;
   error: SerializedError;
 }
 
@@ -84,6 +89,11 @@ export class EventSink {
 
   error(error: SerializedError, terminating = false): void {
     this.emit({ type: 'error', terminating, error });
+  }
+
+  /** One object failed; the operation goes on (see ErrorEvent.perObject). */
+  objectError(error: SerializedError): void {
+    this.emit({ type: 'error', terminating: false, perObject: true, error });
   }
 }
 

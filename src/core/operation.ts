@@ -4,7 +4,7 @@
  * and it reports outcomes as events on the sink. It never prints and never exits the process.
  */
 import { EventSink } from './events';
-import { CancelledError, GwbError, UsageError } from './errors';
+import { CancelledError, ConfigError, GwbError, UsageError } from './errors';
 
 export interface OperationContext {
   sink: EventSink;
@@ -59,6 +59,6 @@ export const ExitCode = {
 /** The exit code for an operation that threw: the same for the CLI and the RPC bridge. */
 export function exitCodeForError(err: unknown, signal?: AbortSignal): number {
   if (err instanceof CancelledError || (signal?.aborted && !(err instanceof GwbError))) return ExitCode.Cancelled;
-  if (err instanceof UsageError || (err instanceof GwbError && err.category === 'InvalidArgument')) return ExitCode.Usage;
+  if (err instanceof UsageError || err instanceof ConfigError || (err instanceof GwbError && err.category === 'InvalidArgument')) return ExitCode.Usage;
   return ExitCode.Failed;
 }

@@ -13,10 +13,10 @@ import { Attribute, Change, Control, type Entry, type SearchOptions } from 'ldap
 import type { Connector, DirectoryConnection as Client } from './connection';
 import { CancelledError, GwbError } from '../core/errors';
 import type { AdGroup, AdUser, AttributeChanges, ChangedGroup, DirectoryOpCounts, MemberValueMeta } from '../model/directory';
-import type { Target } from '../model/ports';
+import type { Target, TargetPrerequisites } from '../model/ports';
 import { chunk, mapLimit } from './batch';
 import { formatDn, formatRdn, normalizeDn, parseDn } from './dn';
-import { ANCHOR_ATTRIBUTE, GROUP_ATTRIBUTES, USER_ATTRIBUTES, firstString, searchAttributes, toAdGroup, toAdUser, bufferValue } from './entry';
+import { ANCHOR_ATTRIBUTE, GROUP_ATTRIBUTES, USER_ATTRIBUTES, firstString, stringValues, searchAttributes, toAdGroup, toAdUser, bufferValue } from './entry';
 import { DirectoryError, DuplicateAnchorError, isConnectionFailure, resultCodeOf, toDirectoryError, type DirectoryOperation } from './errors';
 import { and, anyOf, eq, type Filter, ge, le, not, present, startsWith } from './filter';
 import { parseReplValueMetaData } from './repl-metadata';
@@ -214,6 +214,33 @@ export class LdapTarget implements Target {
         });
       }
       return { url, baseDn: e.dn };
+    });
+  }
+
+  /**
+   * Before a cycle's first write: the schema has the anchor attribute; each container exists; and, where the DC
+   * computes allowedChildClassesEffective (AD and Samba do), the account may create groups in it.
+   */
+  async checkPrerequisites(containers: string[]): Promise<TargetPrerequisites> {
+    return this.pool.use(async (client) => {
+      const out: TargetPrerequisites = { anchorAttributeMissing: false, missingContainers: [], noCreateRights: [] };
+      const root = await this.readEntry(client, '', ['schemaNamingContext']);
+      const schemaDn = root ? firstString(root, 'schemaNamingContext') : undefined;
+      if (schemaDn) {
+        out.schemaDn = schemaDn;
+        const found = await this.search(client, schemaDn, { scope: 'one', filter: eq('lDAPDisplayName', ANCHOR_ATTRIBUTE), attributes: ['lDAPDisplayName'] });
+        out.anchorAttributeMissing = found.length === 0;
+      }
+      for (const dn of containers) {
+        const e = await this.readEntry(client, dn, ['objectClass', 'allowedChildClassesEffective']);
+        if (!e) {
+          out.missingContainers.push(dn);
+          continue;
+        }
+        const classes = stringValues(e, 'allowedChildClassesEffective').map((c) => c.toLowerCase());
+        if (!classes.includes('group')) out.noCreateRights.push(dn);
+      }
+      return out;
     });
   }
 

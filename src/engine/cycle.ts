@@ -4,6 +4,7 @@
  * reports changed, plus failed objects to retry). Lifecycle (soft delete, permanent delete, scope exit) and the
  * accidental-delete threshold apply to both. A dry run computes the same plan without writing anything.
  */
+import { say } from '../core/surface';
 import { createHash, randomUUID } from 'node:crypto';
 import { CancelledError, GwbError, serializeError } from '../core/errors';
 import type { EventSink } from '../core/events';
@@ -29,6 +30,7 @@ import { Recorder, stopsCycle } from './recorder';
 import { createMemberRemovalBatch, pendingHeldGroupIds, recordPassingFailure, recordSuccess, recordTotalFailure } from './safety';
 import { closeDriftWindow, findDrift, supportsDrift } from './drift';
 import { trackWrites } from './write-tracker';
+import { runPreflight } from './preflight';
 import { scopeGroup } from './scope';
 import type { RunSummary } from './summary';
 import { anchorOf, groupIdOfAnchor, type LifecycleAction, type LifecycleCause, type PlanAction } from './types';
@@ -158,6 +160,8 @@ export async function runCycle(o: CycleOptions): Promise<CycleResult> {
   try {
     const check = (o.target as Target & { checkConnection?: () => Promise<unknown> }).checkConnection;
     if (!dryRun && typeof check === 'function') await phase('Connecting to the directory', 0, () => check.call(o.target));
+    // Before the first write (and for a plan too): what every write depends on. One error, not one per group.
+    await phase('Checking target containers, rights and schema', 0, () => runPreflight(o.target, o.config));
     if (driftTarget) {
       await phase('Finding groups changed in AD (drift)', 0, async () => {
         usnStart = await driftTarget.highestCommittedUsn();
@@ -222,10 +226,7 @@ export async function runCycle(o: CycleOptions): Promise<CycleResult> {
     } else if (status === 'failed') {
       const counts = o.countsTowardQuarantine?.(error) ?? true;
       const q = counts ? recordTotalFailure(doc, error, o.config.safety.quarantineAfterFailures, finished) : recordPassingFailure(doc, error, finished);
-      if (q) {
-        quarantined = { reason: q.reason, since: q.since };
-        o.sink.warn(`The job is now quarantined after ${q.failures} failed cycles: ${q.reason}`);
-      }
+      if (q) quarantined = { reason: q.reason, since: q.since };
       rec.record({ action: 'cycle', result: 'failure', reason: 'cycle failed', error: { code: serializeError(error).code, message: serializeError(error).message } });
     }
   }
@@ -303,6 +304,7 @@ async function objectPhase(env: CycleEnv, groups: CloudGroup[], lookup: Paramete
     groups,
     objectConcurrency(env),
     async (g) => {
+      env.rec.knowName(g.id.toLowerCase(), g.displayName);
       const r = await provisionGroupObject(env, g, lookup);
       // Created with its members inline, or failed: the member phase will not read this group's members.
       if (r.deferredMembers !== undefined || !r.ok) env.members?.release(r.groupId);
@@ -344,7 +346,7 @@ async function memberPhase(env: CycleEnv, work: MemberWork[]): Promise<HeldBatch
   if (!env.memberHolds.length || env.dryRun) return undefined;
   const percent = env.config.safety.memberRemovalThreshold.percent;
   const batch = createMemberRemovalBatch(env.doc, env.rec.cycleId, env.memberHolds.splice(0), percent, env.now());
-  env.rec.sink.warn(`${batch.reason} None of them was applied; review them, then approve with 'Approve-GroupProvisioningDeletion -BatchId ${batch.id}' (PowerShell) or 'gwb approve-deletes --batch ${batch.id}'.`, { batchId: batch.id });
+  env.rec.sink.warn(`${batch.reason} None of them was applied; review them, then approve with ${say.approve(batch.id)}.`, { batchId: batch.id });
   return batch;
 }
 

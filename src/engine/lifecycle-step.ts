@@ -3,6 +3,7 @@
  * threshold, and applying approved held batches.
  */
 import { GwbError } from '../core/errors';
+import { say } from '../core/surface';
 import type { AdGroup } from '../model/directory';
 import type { HeldBatch } from '../state/types';
 import { chunk } from './concurrency';
@@ -79,14 +80,14 @@ export async function applyLifecyclePhase(env: CycleEnv, actions: LifecycleActio
   const outcome = partitionByThreshold(actions, config.safety.deleteThreshold, pendingHeldGroupIds(doc));
   for (const a of outcome.pending) {
     rec.groups.held++;
-    rec.record({ action: 'held', result: 'held', sourceId: a.groupId, sourceType: 'group', targetDn: a.dn, reason: `${a.reason}; waiting in a held batch (approve with Approve-GroupProvisioningDeletion or gwb approve-deletes)` });
+    rec.record({ action: 'held', result: 'held', sourceId: a.groupId, sourceType: 'group', targetDn: a.dn, reason: `${a.reason}; waiting in a held batch (approve with ${say.approve()})` });
     if (env.dryRun) rec.planned({ ...a, reason: `${a.reason}; held, waiting for approval` });
   }
   let held: HeldBatch | undefined;
   if (outcome.hold.length) {
     held = createHeldBatch(doc, rec.cycleId, outcome.hold, config.safety.deleteThreshold, env.now());
     rec.groups.held += outcome.hold.length;
-    env.rec.sink.warn(`${held.reason} None was applied; review them, then approve with 'Approve-GroupProvisioningDeletion -BatchId ${held.id}' (PowerShell) or 'gwb approve-deletes --batch ${held.id}'.`, { batchId: held.id });
+    env.rec.sink.warn(`${held.reason} None was applied; review them (${say.plan()}, ${say.log('held')}), then approve with ${say.approve(held.id)}.`, { batchId: held.id });
     for (const a of outcome.hold) {
       rec.record({ action: 'held', result: 'held', sourceId: a.groupId, sourceType: 'group', targetDn: a.dn, reason: `${a.reason}; held: ${held.reason} (batch ${held.id})` });
       if (env.dryRun) rec.planned(a);

@@ -6,6 +6,7 @@
  * A group created this cycle mostly had its members written inline with the create (inline-members.ts); its
  * work then only names the nested groups that were not provisioned yet at that moment (`deferred`).
  */
+import { say } from '../core/surface';
 import { GwbError } from '../core/errors';
 import type { MemberRef } from '../model/cloud';
 import type { ChangedGroup } from '../model/directory';
@@ -51,7 +52,7 @@ export function recordMemberSkips(env: CycleEnv, groupId: string, dn: string, sk
   for (const s of skipped) {
     rec.members.skipped++;
     const sourceType = (['user', 'group', 'device', 'orgContact', 'servicePrincipal'].includes(s.kind) ? s.kind : 'other') as 'user';
-    rec.record({ action: 'skip', result: 'skipped', sourceId: s.memberId, sourceType, groupId, targetDn: dn, reason: s.reason });
+    rec.record({ action: 'skip', result: 'skipped', sourceId: s.memberId, sourceType, groupId, ...(s.name ? { memberName: s.name } : {}), targetDn: dn, reason: s.reason });
     if (env.dryRun) rec.planned({ kind: 'skip', sourceId: s.memberId, sourceType, groupId, reason: s.reason });
     if (s.kind === 'group' && waitsForChild(s.reason)) {
       const waiting = (doc.nestedWaiting ??= {});
@@ -122,7 +123,7 @@ function guardRemovals(env: CycleEnv, work: MemberWork, present: number, remove:
     ? `${remove.length} member removals wait for the approval of batch ${pending.id}`
     : `${remove.length} of ${present} members (${share} %) would be removed in one cycle, more than safety.memberRemovalThreshold.percent = ${guard.percent} %: held for approval`;
   rec.groups.held++;
-  rec.record({ action: 'held', result: 'held', sourceId: id, sourceType: 'group', groupId: id, targetDn: work.dn, count: remove.length, reason: `${reason} (approve with Approve-GroupProvisioningDeletion or gwb approve-deletes)` });
+  rec.record({ action: 'held', result: 'held', sourceId: id, sourceType: 'group', groupId: id, targetDn: work.dn, count: remove.length, reason: `${reason} (approve with ${say.approve()})` });
   if (env.dryRun) rec.planned({ kind: 'skip', sourceId: id, sourceType: 'group', displayName: work.displayName, dn: work.dn, code: 'MemberRemovalHeld', reason });
   if (!pending) {
     env.memberHolds.push({ groupId: id, dn: work.dn, objectGuid: doc.groups[id]?.objectGuid ?? '', action: 'removeMembers', cause: 'memberRemoval', reason, memberDns: remove });
@@ -169,6 +170,7 @@ export async function reconcileMembers(env: CycleEnv, work: MemberWork): Promise
     for (const batch of chunk(remove, config.membership.batchSize)) {
       await target.removeMembers(work.dn, batch);
       rec.members.removed += batch.length;
+      const ids = env.resolver.idsOf(batch);
       rec.record({
         action: 'memberRemove',
         result: 'success',
@@ -177,6 +179,7 @@ export async function reconcileMembers(env: CycleEnv, work: MemberWork): Promise
         groupId: id,
         targetDn: work.dn,
         count: batch.length,
+        ...(ids.length ? { memberIds: ids } : {}),
         modified: [{ attribute: 'member', old: batch, new: null }],
         reason: work.drift ? 'drift: not a member of the cloud group (added in AD outside GroupWriteback)' : 'not a member of the cloud group',
       });

@@ -9,6 +9,7 @@ import type { MemberRef, CloudUser } from '../model/cloud';
 import type { Source, Target } from '../model/ports';
 import { immutableIdToGuid, isGuid, normalizeGuid } from '../directory/guid';
 import type { MemberSkip } from './types';
+import { normalizeDn } from '../directory/dn';
 
 export type GroupRef = { dn: string } | { reason: string };
 
@@ -70,6 +71,8 @@ function chunks<T>(items: T[], size: number): T[][] {
 
 export class MemberResolver {
   private readonly cache = new Map<string, UserOutcome>();
+  /** AD DN (normalized) → cloud object id of every member resolved so far (names the members a removal drops). */
+  private readonly idByDn = new Map<string, string>();
   /** Counters for the run summary. */
   readonly stats = { usersLookedUp: 0, cacheHits: 0 };
 
@@ -79,6 +82,24 @@ export class MemberResolver {
     private readonly options: MemberResolverOptions,
     private readonly groups: GroupRefResolver,
   ) {}
+
+  private knowDn(dn: string, id: string): void {
+    if (this.idByDn.size >= (this.options.cacheSize ?? 200_000)) this.idByDn.clear();
+    this.idByDn.set(normalizeDn(dn), id);
+  }
+
+  /**
+   * The cloud object ids of these AD member DNs, where this cycle resolved them (a member removed from every
+   * group this cycle saw has no known id: its DN stays in the log row).
+   */
+  idsOf(dns: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const dn of dns) {
+      const id = this.idByDn.get(normalizeDn(dn));
+      if (id) out.push(id);
+    }
+    return out;
+  }
 
   /** Forget cached outcomes (between cycles, or after AD changed under us). */
   clear(): void {
@@ -101,15 +122,19 @@ export class MemberResolver {
   async resolve(refs: readonly MemberRef[], signal?: AbortSignal): Promise<ResolvedMembers> {
     const out: ResolvedMembers = { dns: [], ids: [], skipped: [] };
     const seen = new Set<string>();
+    const names = new Map<string, string>();
+    const named = (id: string) => (names.has(id) ? { name: names.get(id)! } : {});
     const userIds: string[] = [];
     const groupIds: string[] = [];
     for (const r of refs) {
       const id = r.id.toLowerCase();
       if (seen.has(id)) continue;
       seen.add(id);
+      const name = r.userPrincipalName || r.displayName;
+      if (name) names.set(id, name);
       if (r.kind === 'user') userIds.push(id);
       else if (r.kind === 'group') groupIds.push(id);
-      else out.skipped.push({ memberId: id, kind: r.kind, reason: KIND_REASON[r.kind] ?? KIND_REASON.other });
+      else out.skipped.push({ memberId: id, kind: r.kind, reason: KIND_REASON[r.kind] ?? KIND_REASON.other, ...named(id) });
     }
     // In slices: what a lookup holds (Graph users, GUID maps) stays bounded however large the group is.
     for (const part of chunks(userIds, RESOLVE_SLICE)) {
@@ -119,7 +144,8 @@ export class MemberResolver {
         if ('dn' in o) {
           out.dns.push(o.dn);
           out.ids.push(id);
-        } else out.skipped.push({ memberId: id, kind: 'user', reason: o.reason });
+          this.knowDn(o.dn, id);
+        } else out.skipped.push({ memberId: id, kind: 'user', reason: o.reason, ...named(id) });
       }
     }
     if (groupIds.length) {
@@ -129,7 +155,8 @@ export class MemberResolver {
         if ('dn' in o) {
           out.dns.push(o.dn);
           out.ids.push(id);
-        } else out.skipped.push({ memberId: id, kind: 'group', reason: o.reason });
+          this.knowDn(o.dn, id);
+        } else out.skipped.push({ memberId: id, kind: 'group', reason: o.reason, ...named(id) });
       }
     }
     return out;

@@ -3,6 +3,7 @@
  * does: Import → Scope → Match → Map → Action (→ Member…), each Success, Skipped or Failed, with details.
  * Members are not provisioned unless named, as in the portal.
  */
+import { say } from '../core/surface';
 import { randomUUID } from 'node:crypto';
 import { GwbError, UsageError, serializeError } from '../core/errors';
 import type { EventSink } from '../core/events';
@@ -56,7 +57,7 @@ export async function provisionOnDemand(o: OnDemandOptions): Promise<OnDemandSte
   const groupId = o.groupId.trim().toLowerCase();
   const memberIds = [...new Set((o.memberIds ?? []).map((m) => m.trim().toLowerCase()).filter(Boolean))];
   if (memberIds.length > ON_DEMAND_MAX_MEMBERS) {
-    throw new UsageError(`On-demand provisioning takes at most ${ON_DEMAND_MAX_MEMBERS} members (got ${memberIds.length}).`, { target: 'memberIds', hint: 'Name fewer members, or run a cycle (gwb run).' });
+    throw new UsageError(`On-demand provisioning takes at most ${ON_DEMAND_MAX_MEMBERS} members (got ${memberIds.length}).`, { target: 'memberIds', hint: `Name fewer members, or run a cycle (${say.run()}).` });
   }
   const steps: OnDemandStep[] = [];
   const add = (s: Omit<OnDemandStep, 'index' | 'groupId'>): OnDemandStep => {

@@ -43,6 +43,8 @@ export class Recorder {
   stoppedBy: unknown;
   /** Called once with the first error that stops the cycle. */
   onStop?: (err: unknown) => void;
+  /** Display names of the cycle's groups, so that every log row of a group names it (member rows too). */
+  private readonly names = new Map<string, string>();
 
   constructor(
     readonly cycleId: string,
@@ -67,11 +69,21 @@ export class Recorder {
     this.onAction?.(action);
   }
 
-  /** One provisioning log record (not written in dry runs). */
+  /** Remember a group's display name for the log rows that do not carry it. */
+  knowName(groupId: string, displayName: string | null | undefined): void {
+    if (!displayName) return;
+    if (this.names.size > 200_000) this.names.clear();
+    this.names.set(groupId, displayName);
+  }
+
+  /** One provisioning log record (not written in dry runs). Rows of a known group get its display name. */
   record(entry: Omit<LogEntry, 'timestamp' | 'cycleId' | 'changeId'> & { changeId?: string }): void {
+    const groupId = entry.groupId ?? (entry.sourceType === 'group' ? entry.sourceId : undefined);
+    if (groupId && entry.displayName && !entry.memberName) this.knowName(groupId, entry.displayName);
     if (this.dryRun || !this.log) return;
     const objectId = entry.groupId ?? entry.sourceId ?? 'cycle';
-    this.log.append({ ...entry, cycleId: this.cycleId, changeId: entry.changeId ?? this.changeId(objectId) });
+    const name = entry.displayName ?? (groupId ? this.names.get(groupId) : undefined);
+    this.log.append({ ...entry, ...(name ? { displayName: name } : {}), cycleId: this.cycleId, changeId: entry.changeId ?? this.changeId(objectId) });
   }
 
   /**
@@ -115,7 +127,8 @@ export class Recorder {
   private report(groupId: string, err: unknown, context: FailContext): void {
     const s = serializeError(err);
     this.errors++;
-    this.groups.failed++;
+    // Groups failed, not errors: a group that fails twice in a cycle (object and members) counts once.
+    if (!this.failedNow.has(groupId)) this.groups.failed++;
     if (this.errorSamples.length < 20) this.errorSamples.push({ groupId, code: s.code, message: s.message });
     this.failedNow.set(groupId, { code: s.code, message: s.message });
     this.record({
@@ -128,7 +141,8 @@ export class Recorder {
       error: { code: s.code, message: s.message, ...(s.hint ? { hint: s.hint } : {}) },
     });
     if (this.dryRun) this.planned({ kind: 'error', groupId, displayName: context.displayName ?? null, ...(context.dn ? { dn: context.dn } : {}), code: s.code, message: s.message, ...(s.hint ? { hint: s.hint } : {}) });
-    this.sink.error({ ...s, target: { groupId, ...(context.dn ? { dn: context.dn } : {}) } });
+    // The target is the group's object id (PowerShell's TargetObject): one value an admin can look up or pipe.
+    this.sink.objectError({ ...s, target: groupId });
   }
 
   ok(groupId: string): void {

@@ -4,8 +4,9 @@
  * of a large group's members removed in one cycle is held the same way) and quarantine after repeated total
  * failure (bad credentials, DC down), cleared by `reset`.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { serializeError } from '../core/errors';
+import { say } from '../core/surface';
 import type { StateDoc, HeldAction, HeldBatch, Quarantine } from '../state/types';
 import { HeldBatchError, QuarantinedError } from './errors';
 import { countsTowardThreshold } from './lifecycle';
@@ -66,8 +67,22 @@ export function partitionByThreshold(actions: LifecycleAction[], threshold: numb
   return { apply: rest, hold: [], pending };
 }
 
+/**
+ * The id of a held batch, from its content: the same actions give the same id, so the batch id a plan (-WhatIf)
+ * shows is the id of the batch the run then holds. An id already used in the state (an earlier batch with the same
+ * content, since applied) is derived again with a counter.
+ */
+export function heldBatchId(doc: StateDoc, actions: readonly LifecycleAction[], threshold: number): string {
+  const content = actions.map((a) => `${a.groupId}|${a.kind}|${a.objectGuid.toLowerCase()}|${a.cause}`).sort().join('\n');
+  for (let n = 0; ; n++) {
+    const h = createHash('sha256').update(`${threshold}\n${n}\n${content}`).digest('hex');
+    const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    if (!doc.held.some((b) => b.id === id)) return id;
+  }
+}
+
 export function createHeldBatch(doc: StateDoc, cycleId: string, actions: LifecycleAction[], threshold: number, now = new Date()): HeldBatch {
-  const id = randomUUID();
+  const id = heldBatchId(doc, actions, threshold);
   const counts = actions.reduce<Record<string, number>>((m, a) => ((m[a.kind] = (m[a.kind] ?? 0) + 1), m), {});
   const what = Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ');
   const batch: HeldBatch = {
@@ -91,15 +106,15 @@ export function approveBatch(doc: StateDoc, batchId?: string, now = new Date()):
   if (batchId) {
     batch = doc.held.find((b) => b.id === batchId);
     if (!batch) {
-      throw new HeldBatchError(`There is no held batch ${batchId}.`, { target: batchId, hint: `Held batches: ${held.map((b) => b.id).join(', ') || 'none'} (gwb status).` });
+      throw new HeldBatchError(`There is no held batch ${batchId}.`, { target: batchId, hint: `Held batches: ${held.map((b) => b.id).join(', ') || 'none'} (${say.status()}).` });
     }
     if (batch.status !== 'held') {
-      throw new HeldBatchError(`The batch ${batchId} is already ${batch.status}.`, { code: 'HeldBatchNotHeld', category: 'InvalidOperation', target: batchId, hint: batch.status === 'approved' ? 'It is applied by the next run (gwb run).' : 'Nothing to approve.' });
+      throw new HeldBatchError(`The batch ${batchId} is already ${batch.status}.`, { code: 'HeldBatchNotHeld', category: 'InvalidOperation', target: batchId, hint: batch.status === 'approved' ? `It is applied by the next run (${say.run()}).` : 'Nothing to approve.' });
     }
   } else {
-    if (held.length === 0) throw new HeldBatchError('No deletes are held.', { hint: 'gwb status shows held batches.' });
+    if (held.length === 0) throw new HeldBatchError('No deletes are held.', { hint: `${say.status()} shows held batches.` });
     if (held.length > 1) {
-      throw new HeldBatchError(`${held.length} batches are held; name the one to approve.`, { code: 'HeldBatchAmbiguous', category: 'InvalidArgument', target: held.map((b) => b.id), hint: `Pass --batch with one of: ${held.map((b) => b.id).join(', ')}.` });
+      throw new HeldBatchError(`${held.length} batches are held; name the one to approve.`, { code: 'HeldBatchAmbiguous', category: 'InvalidArgument', target: held.map((b) => b.id), hint: `Pass ${say.batchParam()} with one of: ${held.map((b) => b.id).join(', ')}.` });
     }
     batch = held[0];
   }
@@ -113,7 +128,7 @@ export function assertNotQuarantined(doc: StateDoc): void {
   if (!q) return;
   throw new QuarantinedError(`The job is quarantined since ${q.since} after ${q.failures} failed cycles: ${q.reason}`, {
     target: q.code,
-    hint: `${q.hint ? `${q.hint} ` : ''}Fix the cause, then clear the quarantine with Reset-GroupProvisioning (PowerShell) or 'gwb reset'.`,
+    hint: `${q.hint ? `${q.hint} ` : ''}Fix the cause, then clear the quarantine with ${say.reset()}.`,
   });
 }
 

@@ -57,6 +57,8 @@ export interface MemberSkip {
   memberId: string;
   kind: string;
   reason: string;
+  /** The member's UPN (users) or display name, when the Source gave it. */
+  name?: string;
 }
 
 // ---------------------------------------------------------------- plan

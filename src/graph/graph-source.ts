@@ -89,7 +89,7 @@ export class GraphSource implements Source {
    * (a page served again), breaks the read: a member list the engine cannot trust must not drive removals.
    */
   async *listMembers(groupId: string, signal?: AbortSignal): AsyncIterable<MemberRef[]> {
-    const path = `/groups/${encodeURIComponent(groupId)}/members?$select=id&$top=${this.top}`;
+    const path = `/groups/${encodeURIComponent(groupId)}/members?$select=id,displayName,userPrincipalName&$top=${this.top}`;
     const seen = new Set<string>();
     const operation = 'GET /groups/{id}/members';
     for await (const page of this.pages(path, operation, signal, groupId)) {

@@ -18,7 +18,10 @@ export function memberKind(odataType: unknown): MemberRef['kind'] {
 }
 
 export function toMemberRef(json: Json): MemberRef {
-  return { id: String(json.id), kind: memberKind(json['@odata.type']) };
+  const ref: MemberRef = { id: String(json.id), kind: memberKind(json['@odata.type']) };
+  if (typeof json.displayName === 'string') ref.displayName = json.displayName;
+  if (typeof json.userPrincipalName === 'string') ref.userPrincipalName = json.userPrincipalName;
+  return ref;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);

@@ -7,6 +7,9 @@ export interface MemberRef {
   id: string;
   /** From `@odata.type`: '#microsoft.graph.user' → 'user', etc. */
   kind: 'user' | 'group' | 'device' | 'orgContact' | 'servicePrincipal' | 'other';
+  /** When the Source read them with the member (for the log: which member was skipped). */
+  displayName?: string | null;
+  userPrincipalName?: string | null;
 }
 
 export interface CloudGroup {

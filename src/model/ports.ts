@@ -92,6 +92,23 @@ export interface Target {
    * replicated `lastLogonTimestamp`, ISO 8601; absent values omitted.
    */
   readUserLogon?(dn: string): Promise<{ lastLogon?: string; lastLogonTimestamp?: string }>;
+  /**
+   * Optional: what every write of a cycle depends on, read before the first write: each container exists and the
+   * account may create groups in it, and the schema has the anchor attribute. Returns the problems (empty: ready).
+   */
+  checkPrerequisites?(containers: string[]): Promise<TargetPrerequisites>;
   /** Optional: LDAP requests sent so far (benchmarks, "a second cycle writes nothing"). */
   countOperations?(): DirectoryOpCounts;
+}
+
+/** What a Target found missing before a cycle's first write (see Target.checkPrerequisites). */
+export interface TargetPrerequisites {
+  /** The anchor attribute is not in the schema. */
+  anchorAttributeMissing: boolean;
+  /** Containers that do not exist (or that the account cannot see). */
+  missingContainers: string[];
+  /** Containers where the account may not create groups (known only when the directory says so). */
+  noCreateRights: string[];
+  /** Where the schema was looked up (for the message). */
+  schemaDn?: string;
 }

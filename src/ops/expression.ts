@@ -3,6 +3,7 @@
  * Microsoft's portal. Result: { value } (a string, an array for multi-valued results, or null for no value), plus
  * `dropped: true` when IgnoreFlowIfNullOrEmpty would leave the attribute out of the export.
  */
+import { surface } from '../core/surface';
 import { UsageError } from '../core/errors';
 import { defineOperation } from '../core/operation';
 import { evaluateExpression } from '../mapping';
@@ -39,7 +40,7 @@ export const expressionTestOp = defineOperation<ExpressionTestParams>({
   output: 'single',
   async run(params, { sink }) {
     if (typeof params.expression !== 'string' || params.expression.trim() === '') {
-      throw new UsageError('No expression given.', { code: 'MissingExpression', target: 'expression', hint: 'Pass --expression \'Append("Group_",[objectId])\'.' });
+      throw new UsageError('No expression given.', { code: 'MissingExpression', target: 'expression', hint: surface() === 'powershell' ? `Pass -Expression 'Append("Group_",[objectId])'.` : `Pass --expression 'Append("Group_",[objectId])'.` });
     }
     const input = parseInput(params.input);
     let now: Date | undefined;

@@ -1,4 +1,5 @@
 /** `on-demand`: provision one group (and up to 5 named members) now, step by step (GroupWriteback.OnDemandStep). */
+import { surface } from '../core/surface';
 import { UsageError } from '../core/errors';
 import { defineOperation, ExitCode } from '../core/operation';
 import { provisionOnDemand } from '../engine/on-demand';
@@ -22,7 +23,7 @@ export const onDemandOp = defineOperation<OnDemandParams>({
   output: 'list',
   async run(params, ctx) {
     if (typeof params.groupId !== 'string' || !params.groupId.trim()) {
-      throw new UsageError('No group was given.', { code: 'GroupIdMissing', target: 'groupId', hint: 'Pass --group <objectId> (-GroupId).' });
+      throw new UsageError('No group was given.', { code: 'GroupIdMissing', target: 'groupId', hint: surface() === 'powershell' ? 'Pass -GroupId <objectId>.' : 'Pass --group <objectId>.' });
     }
     const config = configFor(params, ctx);
     return withLockedStore(config, ctx, 'on-demand provisioning', async (store, lock) => {

@@ -1,6 +1,7 @@
 /** `run`: one provisioning cycle (delta, or full on first run / --full / expired token). GroupWriteback.RunSummary. */
 import { CancelledError, serializeError } from '../core/errors';
-import { defineOperation, ExitCode } from '../core/operation';
+import { defineOperation, exitCodeForError, ExitCode } from '../core/operation';
+import { reportCycle } from './run-report';
 import { runCycle } from '../engine/cycle';
 import { assertNotQuarantined } from '../engine/safety';
 import { LOG_ENTRY_TYPE, streamsLog } from './log';
@@ -34,8 +35,10 @@ export const runOp = defineOperation<RunParams>({
       if (s.status === 'cancelled') throw result.error instanceof CancelledError ? result.error : new CancelledError('The cycle was cancelled.');
       if (result.error) {
         // The summary (with failure and quarantine) is the result; the error is reported once, as terminating.
+        // A preflight or configuration error exits 2, like every configuration error.
+        reportCycle(s, ctx.sink);
         ctx.sink.error(serializeError(result.error), true);
-        return ExitCode.Failed;
+        return exitCodeForError(result.error, ctx.signal);
       }
       ctx.sink.info(
         `${s.mode === 'full' ? 'Full' : 'Delta'} cycle ${s.status}: ${s.groups.created} created, ${s.groups.updated} updated, ${s.groups.renamed + s.groups.moved} renamed/moved, ` +
@@ -43,6 +46,7 @@ export const runOp = defineOperation<RunParams>({
           (s.held ? `; ${s.held.count} deletes HELD (batch ${s.held.batchId})` : '') +
           '.',
       );
+      reportCycle(s, ctx.sink);
       if (s.status === 'held') return ExitCode.Held;
       if (s.status === 'partial') return ExitCode.PartialFailure;
       return ExitCode.Ok;

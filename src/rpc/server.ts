@@ -9,6 +9,7 @@ import { ExitCode, exitCodeForError, getOperation } from '../core/operation';
 import { CORE_VERSION, PROTOCOL_VERSION } from '../core/version';
 import type { ClientMessage, CoreMessage, RequestMessage } from './protocol';
 import { armForcedExit } from '../core/shutdown';
+import { setSurface } from '../core/surface';
 
 export interface ServeOptions {
   /** End the process if a cancelled request has not stopped within the grace period (the `gwb rpc` verb). */
@@ -20,6 +21,8 @@ export async function serveRpc(
   output: NodeJS.WritableStream = process.stdout,
   options: ServeOptions = {},
 ): Promise<number> {
+  // The bridge's caller is the PowerShell module: messages name cmdlets and parameters, not CLI verbs.
+  setSurface('powershell');
   const cancelCurrent = (c: { abort: AbortController }) => {
     c.abort.abort(new CancelledError());
     if (options.forceExitOnCancel) armForcedExit(ExitCode.Cancelled);

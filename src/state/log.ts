@@ -44,7 +44,10 @@ export interface LogEntry {
   sourceType?: 'group' | 'user' | 'device' | 'orgContact' | 'servicePrincipal' | 'other';
   /** For member entries: the cloud group whose membership it concerns. */
   groupId?: string;
+  /** The display name of the group the entry concerns (for member entries: the group whose membership changed). */
   displayName?: string;
+  /** Member entries about one member (skips): the member's UPN (users) or display name. */
+  memberName?: string;
   targetDn?: string;
   modified?: ModifiedProperty[];
   /** Member writes: how many values, and which cloud ids. */
