@@ -14,6 +14,7 @@
         'Add-GroupWritebackScope',
         'Approve-GroupProvisioningDeletion',
         'Get-GroupProvisioningLog',
+        'Get-GroupProvisioningPlan',
         'Get-GroupProvisioningStatus',
         'Get-GroupWritebackAccess',
         'Get-GroupWritebackConfiguration',

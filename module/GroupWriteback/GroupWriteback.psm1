@@ -5,6 +5,8 @@ $script:GwbModuleRoot = $PSScriptRoot
 $script:GwbCorePath = Join-Path $PSScriptRoot 'bin/gwb.cjs'
 $script:GwbMinNodeMajor = 20
 $script:GwbNodeCache = @{}
+# PowerShell 7.5+ reads the core's ISO 8601 times as DateTimeOffset (ConvertFrom-Json -DateKind Offset).
+$script:GwbJsonDateKind = (Get-Command ConvertFrom-Json).Parameters.ContainsKey('DateKind')
 
 foreach ($folder in 'Private', 'Public') {
     $path = Join-Path $PSScriptRoot $folder

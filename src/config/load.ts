@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../core/errors';
 import { handedOverCertificate, resolveSecret } from './secrets';
-import { SECRET_KEYS, SECRET_PARTS, type ConfigFile, type ResolvedAuth, type ResolvedConfig, type SecretPart } from './types';
+import { HANDED_OVER_DIRECTORY_USER, SECRET_KEYS, SECRET_PARTS, type ConfigFile, type ResolvedAuth, type ResolvedConfig, type SecretPart } from './types';
 import { validateConfigDocument } from './validate';
 
 export interface LoadOptions {
@@ -141,6 +141,9 @@ export function resolveConfig(doc: unknown, options: LoadOptions & { configPath?
     memberRangeSize: cfg.directory.memberRangeSize ?? 1500,
   };
   if (cfg.directory.caFile) directory.caFile = abs(cfg.directory.caFile);
+  // A credential's user name is the account to bind as (only with its password: a name alone changes nothing).
+  const user = sctx.secrets[HANDED_OVER_DIRECTORY_USER];
+  if (parts.has('directory') && typeof user === 'string' && user.trim() && sctx.secrets[SECRET_KEYS.directoryPassword]) directory.bindDn = user.trim();
 
   return {
     configPath,

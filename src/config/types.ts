@@ -20,6 +20,13 @@ export const SECRET_KEYS = {
 } as const;
 export type SecretKey = (typeof SECRET_KEYS)[keyof typeof SECRET_KEYS];
 
+/**
+ * Handed over with 'directory.password' when the caller has a whole credential (PowerShell's -Credential): its user
+ * name. The cycle binds as that user — a DN, a UPN (user@domain) or DOMAIN\user, as the ActiveDirectory module
+ * does with -Credential — instead of directory.bindDn, so a credential always means the account it names.
+ */
+export const HANDED_OVER_DIRECTORY_USER = 'directory.user';
+
 /** Secrets that may be referenced from the file ({env}/{file}); 'tenant.certificate' is only handed over. */
 export type ReferencedSecretKey = Exclude<SecretKey, typeof SECRET_KEYS.certificate>;
 

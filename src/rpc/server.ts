@@ -10,6 +10,7 @@ import { CORE_VERSION, PROTOCOL_VERSION } from '../core/version';
 import type { ClientMessage, CoreMessage, RequestMessage } from './protocol';
 import { armForcedExit } from '../core/shutdown';
 import { setSurface } from '../core/surface';
+import { pascalKeys } from './pascal';
 
 export interface ServeOptions {
   /** End the process if a cancelled request has not stopped within the grace period (the `gwb rpc` verb). */
@@ -92,7 +93,7 @@ async function runRequest(req: RequestMessage, signal: AbortSignal, write: (m: C
   let objectErrors = 0;
   sink.on((e) => {
     if (e.type === 'error' && !e.terminating) objectErrors++;
-    write({ ...e, id: req.id });
+    write(e.type === 'result' ? { ...e, data: pascalKeys(e.data), id: req.id } : { ...e, id: req.id });
   });
   let code: number;
   try {

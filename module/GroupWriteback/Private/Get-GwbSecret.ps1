@@ -2,7 +2,8 @@ function Get-GwbSecret {
     <#
     .SYNOPSIS
     Collects the secrets a cmdlet was given into the hand-over map of the bridge (keys 'directory.password',
-    'tenant.clientSecret', 'tenant.certificatePassword', 'tenant.certificate'). Values stay SecureString/PSCredential
+    'tenant.clientSecret', 'tenant.certificatePassword', 'tenant.certificate', and 'directory.user': the
+    credential's user name, bound as instead of directory.bindDn). Values stay SecureString/PSCredential
     here; Invoke-GwbCore turns them into text only inside the request line written to the core's stdin.
 
     .DESCRIPTION
@@ -20,6 +21,9 @@ function Get-GwbSecret {
     $secrets = @{}
     if ($BoundParameters.ContainsKey('Credential') -and $BoundParameters['Credential']) {
         $secrets['directory.password'] = $BoundParameters['Credential']
+        # The credential's user is the account bound as (a DN, user@domain or DOMAIN\user), as with the
+        # ActiveDirectory module's -Credential: the core binds as it instead of directory.bindDn.
+        if ($BoundParameters['Credential'].UserName) { $secrets['directory.user'] = $BoundParameters['Credential'].UserName }
     }
     if ($BoundParameters.ContainsKey('ClientSecret') -and $BoundParameters['ClientSecret']) {
         $secrets['tenant.clientSecret'] = $BoundParameters['ClientSecret']

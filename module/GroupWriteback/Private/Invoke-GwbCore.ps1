@@ -5,6 +5,12 @@ function Invoke-GwbCore {
     PowerShell streams: progress → Write-Progress, log → Write-Verbose/Warning/Information/Debug,
     result → output objects with a PSTypeName, error → ErrorRecords (terminating ones are thrown).
 
+    Errors about one object of a larger operation (perObject: a group that failed in a cycle) are written as they
+    come and never stop the operation, whatever the caller's $ErrorActionPreference (-ErrorAction SilentlyContinue
+    or Ignore still silences them): the core goes on with the other groups. Other non-terminating errors (the
+    cycle's one summary error) are written after the core has ended and the exit code is known, so that under
+    $ErrorActionPreference = 'Stop' the caller stops there, with every group processed and $LASTEXITCODE set.
+
     .DESCRIPTION
     The protocol is documented in docs/protocol.md. Secrets travel in the request line over stdin, never on the
     command line. Stopping the pipeline (Ctrl+C) sends a cancel message, closes stdin and, if the core does not
@@ -47,6 +53,13 @@ function Invoke-GwbCore {
     $psi.StandardErrorEncoding = $utf8
     $psi.StandardInputEncoding = $utf8
 
+    # The caller's error preference for per-object errors: silenced when asked, never 'Stop' (see .DESCRIPTION).
+    $callerAction = if ($Cmdlet.MyInvocation.BoundParameters.ContainsKey('ErrorAction')) { [string]$Cmdlet.MyInvocation.BoundParameters['ErrorAction'] } else { [string]$Cmdlet.GetVariableValue('ErrorActionPreference') }
+    $objectErrorAction = if ($callerAction -in 'SilentlyContinue', 'Ignore') { $callerAction } else { 'Continue' }
+    $deferred = [System.Collections.Generic.List[System.Management.Automation.ErrorRecord]]::new()
+    $jsonArgs = @{}
+    if ($script:GwbJsonDateKind) { $jsonArgs.DateKind = 'Offset' }
+
     $process = [System.Diagnostics.Process]::new()
     $process.StartInfo = $psi
     $exitCode = $null
@@ -65,7 +78,7 @@ function Invoke-GwbCore {
             $line = $readTask.Result
             if ($null -eq $line) { break }
             if ($line.Length -eq 0) { continue }
-            $message = $line | ConvertFrom-Json
+            $message = ConvertFrom-Json -InputObject $line @jsonArgs
             switch ($message.type) {
                 'hello' {
                     if ($message.protocol -ne 1) {
@@ -91,13 +104,22 @@ function Invoke-GwbCore {
                 'result' {
                     $data = $message.data
                     if ($data -is [System.Management.Automation.PSCustomObject]) {
+                        if (-not $script:GwbJsonDateKind) {
+                            # PowerShell 7.4 (no -DateKind): times as DateTimeOffset, so that CSV keeps the offset.
+                            foreach ($p in $data.PSObject.Properties) { if ($p.Value -is [datetime]) { $p.Value = [DateTimeOffset]$p.Value } }
+                        }
                         $data.PSObject.TypeNames.Insert(0, [string]$message.typeName)
                     }
                     Write-Output $data
                 }
                 'error' {
                     $record = New-GwbErrorRecord -CoreError $message.error
-                    if ($message.terminating) { $terminating = $record } else { $Cmdlet.WriteError($record) }
+                    if ($message.terminating) { $terminating = $record }
+                    elseif ($message.PSObject.Properties['perObject'] -and $message.perObject) {
+                        # Written as the caller's own error (its $MyInvocation), but never terminating.
+                        & { $MyInvocation = $Cmdlet.MyInvocation; Write-Error -ErrorRecord $record -ErrorAction $objectErrorAction }
+                    }
+                    else { $deferred.Add($record) }
                 }
                 'exit' {
                     $exitCode = [int]$message.code
@@ -120,6 +142,7 @@ function Invoke-GwbCore {
             $Cmdlet.ThrowTerminatingError($record)
         }
         $script:GwbLastExitCode = $exitCode
+        foreach ($record in $deferred) { $Cmdlet.WriteError($record) }
         if ($terminating) { $Cmdlet.ThrowTerminatingError($terminating) }
     }
     finally {

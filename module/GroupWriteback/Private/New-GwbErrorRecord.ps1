@@ -1,7 +1,9 @@
 function New-GwbErrorRecord {
     <#
     .SYNOPSIS
-    Turns an error from the core (code, category, message, target, hint) into an ErrorRecord.
+    Turns an error from the core (code, category, message, target, hint) into an ErrorRecord: the message is shown
+    once and the hint once, as the Recommendation (the exception's own message carries both, for logs); the
+    TargetObject is the object's id or DN as given by the core.
     #>
     [CmdletBinding()]
     [OutputType([System.Management.Automation.ErrorRecord])]
@@ -19,7 +21,7 @@ function New-GwbErrorRecord {
     $text = if ($hint) { "$message $hint" } else { $message }
     $exception = [System.InvalidOperationException]::new($text)
     $record = [System.Management.Automation.ErrorRecord]::new($exception, $code, $category, $target)
-    $record.ErrorDetails = [System.Management.Automation.ErrorDetails]::new($text)
+    $record.ErrorDetails = [System.Management.Automation.ErrorDetails]::new($message)
     if ($hint) { $record.ErrorDetails.RecommendedAction = $hint }
     return $record
 }

@@ -23,13 +23,25 @@ function Approve-GroupProvisioningDeletion {
     Return the approved batch (GroupWriteback.HeldBatch) with its actions.
 
     .EXAMPLE
-    Approve-GroupProvisioningDeletion -Confirm
+    Approve-GroupProvisioningDeletion
 
     Confirm
     Are you sure you want to perform this action?
     Performing the operation "Approve 612 held action(s): Delete threshold exceeded: ..." on target "batch 3f2c...".
 
-    Asks before approving (like every GroupWriteback command, it asks only when -Confirm is given).
+    Asks before approving: like Remove-ADGroup, the cmdlet is ConfirmImpact High, so it asks even through the
+    pipeline unless -Confirm:$false is given (or $ConfirmPreference is None).
+
+    .EXAMPLE
+    Get-GroupProvisioningPlan | Where-Object HeldIn | Export-Csv ./held-deletes.csv; Approve-GroupProvisioningDeletion -BatchId (Import-Csv ./held-deletes.csv)[0].HeldIn
+
+    Keeps the list of held deletes for the change record, then approves that batch (the batch id a plan shows is
+    the id of the batch the cycle holds).
+
+    .EXAMPLE
+    Approve-GroupProvisioningDeletion -BatchId 5f0c2a9e-8d41-5b7a-9c3e-1a2b3c4d5e6f -Confirm:$false
+
+    In a runbook, after a person reviewed the batch: approves without asking.
 
     .EXAMPLE
     (Get-GroupProvisioningStatus).HeldBatches | Approve-GroupProvisioningDeletion -PassThru; Start-GroupProvisioning
@@ -39,7 +51,7 @@ function Approve-GroupProvisioningDeletion {
     .OUTPUTS
     None, or GroupWriteback.HeldBatch with -PassThru.
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
     [OutputType('GroupWriteback.HeldBatch')]
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)][string]$BatchId,

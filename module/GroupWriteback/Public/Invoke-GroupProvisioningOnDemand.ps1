@@ -22,7 +22,7 @@ function Invoke-GroupProvisioningOnDemand {
     The configuration file. Default: $env:GROUPWRITEBACK_CONFIG, else <per-user config folder>/GroupWriteback/groupwriteback.json.
 
     .PARAMETER Credential
-    The directory account's credential (its password is used; the account is directory.bindDn).
+    The directory account's credential; the core binds as its user name (a DN, user@domain or DOMAIN\user), not directory.bindDn.
 
     .PARAMETER ClientSecret
     The app registration's client secret, as a SecureString.

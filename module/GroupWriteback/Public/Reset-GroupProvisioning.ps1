@@ -9,6 +9,10 @@ function Reset-GroupProvisioning {
     and cycles stop. Fix the cause (Test-GroupWritebackConfiguration helps), then reset. -Full makes the next cycle
     read everything and reconcile AD, as after "Restart sync" in the Entra admin center.
 
+    With -Full the reset is a high-impact change (a full cycle rewrites every group and reverts every change made
+    by hand in AD): it asks for confirmation, like a ConfirmImpact High cmdlet, unless -Confirm:$false is given.
+    Without -Full it asks only with -Confirm.
+
     .PARAMETER Full
     Forget the delta token: the next cycle is a full one.
 
@@ -24,7 +28,12 @@ function Reset-GroupProvisioning {
     .EXAMPLE
     Reset-GroupProvisioning -Full
 
-    Clears the quarantine and makes the next cycle full.
+    Asks, then clears the quarantine and makes the next cycle full.
+
+    .EXAMPLE
+    Reset-GroupProvisioning -Full -Confirm:$false
+
+    The same in a script, without asking.
 
     .EXAMPLE
     Reset-GroupProvisioning -ClearFailed -Confirm -PassThru | Select-Object State, NextCycle
@@ -42,6 +51,8 @@ function Reset-GroupProvisioning {
         [string]$ConfigPath,
         [switch]$PassThru
     )
+    # -Full is a high-impact change: ask at the default $ConfirmPreference (High), as ConfirmImpact High would.
+    if ($Full -and -not $PSBoundParameters.ContainsKey('Confirm') -and $ConfirmPreference -ne 'None') { $ConfirmPreference = 'Medium' }
     $path = Resolve-GwbConfigPath -ConfigPath $ConfigPath
     $what = @('Clear the quarantine')
     if ($Full) { $what += 'forget the delta token (the next cycle is full)' }

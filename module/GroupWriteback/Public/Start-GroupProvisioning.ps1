@@ -10,12 +10,25 @@ function Start-GroupProvisioning {
     and groups that left scope. Deletes beyond safety.deleteThreshold are held until approved
     (Approve-GroupProvisioningDeletion). A full cycle also reverts changes made by hand in AD.
 
-    Progress is shown per phase with counts (Write-Progress). Groups that fail are reported as non-terminating
-    errors and retried next cycle. $LASTEXITCODE is 0 on success, 3 when some objects failed, 4 when deletes were
-    held, 1 when the cycle failed, 130 when cancelled — end a runbook with `exit $LASTEXITCODE`.
+    Progress is shown per phase with counts (Write-Progress). A group that fails is reported as a non-terminating
+    error as it happens and retried next cycle; it never cuts the cycle short, whatever $ErrorActionPreference is.
+    When groups failed, the cycle ends with ONE summary error (GroupWriteback.CyclePartiallyFailed) after every group
+    was processed: under $ErrorActionPreference = 'Stop' that summary is what stops the script, with
+    $LASTEXITCODE already set (see the runbook example).
+
+    Before the first write the cycle checks what every write depends on: the target OU(s) exist, the account may
+    create groups there, and the schema has msDS-ExternalDirectoryObjectId. A miss is one terminating error
+    (GroupWriteback.TargetContainerNotFound, ...AccessDenied, SchemaAttributeMissing), nothing is written, and the
+    failed cycle counts toward quarantine.
+
+    Held deletes, failed groups and quarantine are announced with Write-Warning naming the cmdlet to run next, with
+    or without -PassThru.
+
+    $LASTEXITCODE is 0 on success, 3 when some groups failed, 4 when deletes are held, 2 when the configuration or
+    a prerequisite is wrong, 1 when the cycle failed, 130 when cancelled — end a runbook with `exit $LASTEXITCODE`.
 
     With -WhatIf nothing is written: the cycle is planned against the live directory and each planned change is
-    printed as a "What if:" line.
+    printed as a "What if:" line. Get-GroupProvisioningPlan returns the same plan as objects.
 
     .PARAMETER ConfigPath
     The configuration file. Default: $env:GROUPWRITEBACK_CONFIG, else <per-user config folder>/GroupWriteback/groupwriteback.json.
@@ -40,7 +53,9 @@ function Start-GroupProvisioning {
     Return the run summary (GroupWriteback.RunSummary). With -Watch, summaries are always returned.
 
     .PARAMETER Credential
-    The directory account's credential (its password is used; the account is directory.bindDn). Accepts pipeline input, e.g. from Get-AutomationPSCredential.
+    The directory account's credential. The cycle binds as its user name (a DN, user@domain or DOMAIN\user), as the
+    ActiveDirectory module does with -Credential; directory.bindDn is used only when the password comes from the
+    configuration. Accepts pipeline input, e.g. from Get-AutomationPSCredential.
 
     .PARAMETER ClientSecret
     The app registration's client secret, as a SecureString.
@@ -73,9 +88,16 @@ function Start-GroupProvisioning {
     Watches in the background; Stop-Job ends it cleanly (the core finishes its write, releases the lease, exits).
 
     .EXAMPLE
-    Get-AutomationPSCredential -Name 'GroupWriteback LDAP' | Start-GroupProvisioning -ConfigPath C:\GroupWriteback\contoso.json; exit $LASTEXITCODE
+    $ErrorActionPreference = 'Stop'
+    try {
+        Get-AutomationPSCredential -Name 'GroupWriteback LDAP' | Start-GroupProvisioning -ConfigPath C:\GroupWriteback\contoso.json
+    }
+    catch { Write-Output "Cycle ended with: $($_.Exception.Message)" }
+    exit $LASTEXITCODE
 
-    In an Azure Automation runbook on a hybrid worker (managed identity sign-in; the LDAP password from a credential asset).
+    In an Azure Automation runbook on a hybrid worker (managed identity sign-in; the LDAP password from a credential
+    asset). Failed groups are written as errors while the cycle goes on; the catch receives the one summary error
+    (or a configuration error), and the job ends with the cycle's exit code: 0, 2, 3 or 4.
 
     .OUTPUTS
     None, or GroupWriteback.RunSummary with -PassThru (with -Watch: one per cycle that changed something).

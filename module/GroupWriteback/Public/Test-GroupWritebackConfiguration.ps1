@@ -19,7 +19,7 @@ function Test-GroupWritebackConfiguration {
     The configuration file. Default: $env:GROUPWRITEBACK_CONFIG, else <per-user config folder>/GroupWriteback/groupwriteback.json.
 
     .PARAMETER Credential
-    The directory account's credential (its password is used; the account is directory.bindDn). Accepts pipeline input, e.g. from Get-AutomationPSCredential.
+    The directory account's credential; the core binds as its user name (a DN, user@domain or DOMAIN\user), not directory.bindDn. Accepts pipeline input, e.g. from Get-AutomationPSCredential.
 
     .PARAMETER ClientSecret
     The app registration's client secret, as a SecureString.
