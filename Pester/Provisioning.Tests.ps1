@@ -310,10 +310,10 @@ Describe 'Provisioning end to end' {
             (Get-GroupProvisioningStatus).HeldBatches[0].Status | Should -Be 'held'
         }
 
-        # The suite runs in a non-interactive pwsh: a confirmation prompt would fail the command.
-        It 'approves the batch from the status pipeline without a prompt; the next cycle deletes exactly those groups' {
+        # Approval is ConfirmImpact High: a script says -Confirm:$false (AdminSurface.Tests.ps1 shows the prompt).
+        It 'approves the batch from the status pipeline with -Confirm:$false; the next cycle deletes exactly those groups' {
             $others = @(Invoke-GwbLdapSearch -Lab $Lab -Filter '(msDS-ExternalDirectoryObjectId=Group_*)' -Attribute 'dn').Count
-            $batch = (Get-GroupProvisioningStatus).HeldBatches | Approve-GroupProvisioningDeletion -PassThru
+            $batch = (Get-GroupProvisioningStatus).HeldBatches | Approve-GroupProvisioningDeletion -PassThru -Confirm:$false
             $batch.PSObject.TypeNames[0] | Should -Be 'GroupWriteback.HeldBatch'
             $batch.BatchId | Should -Be $BatchId
             $batch.Status | Should -Be 'approved'
@@ -344,7 +344,7 @@ Describe 'Provisioning end to end' {
         }
 
         It 'clears the quarantine and, with -Full, makes the next cycle full' {
-            $s = Reset-GroupProvisioning -Full -PassThru
+            $s = Reset-GroupProvisioning -Full -PassThru -Confirm:$false
             $s.PSObject.TypeNames[0] | Should -Be 'GroupWriteback.Status'
             $s.State | Should -Not -Be 'Quarantined'
             $s.NextCycle | Should -Be 'full'

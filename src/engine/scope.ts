@@ -3,6 +3,7 @@
  * from AD, not a Microsoft 365 group) is ANDed before the configured scope: selected group ids, or all security
  * groups, narrowed by attribute filters (clauses ANDed within a filter, filters ORed). Every group gets a reason.
  */
+import type { ScopeReasonCode } from './types';
 import type { CloudGroup } from '../model/cloud';
 import type { ResolvedConfig, ScopeClause, ScopeFilter } from '../config/types';
 import type { ScopeDecision } from './types';
@@ -32,10 +33,15 @@ export const SYNCED_FROM_AD = 'synced from AD (its source of authority is on-pre
 
 /** The base clause: why a group can never be provisioned, or null when it can. */
 export function baseExclusion(group: CloudGroup): string | null {
-  if ((group.groupTypes ?? []).some((t) => t.toLowerCase() === 'unified')) return 'Microsoft 365 group (only security groups are provisioned)';
-  if (group.mailEnabled === true) return 'mail-enabled (mail-enabled security groups and distribution lists are not provisioned)';
-  if (group.securityEnabled !== true) return 'not security-enabled';
-  if (group.onPremisesSyncEnabled === true) return SYNCED_FROM_AD;
+  return exclusionOf(group)?.reason ?? null;
+}
+
+/** Why a group is never provisioned, as a short code (for tables) and the reason (for reading). */
+function exclusionOf(group: CloudGroup): { code: ScopeReasonCode; reason: string } | null {
+  if ((group.groupTypes ?? []).some((t) => t.toLowerCase() === 'unified')) return { code: 'Microsoft365', reason: 'Microsoft 365 group (only security groups are provisioned)' };
+  if (group.mailEnabled === true) return { code: 'MailEnabled', reason: 'mail-enabled (mail-enabled security groups and distribution lists are not provisioned)' };
+  if (group.securityEnabled !== true) return { code: 'NotSecurity', reason: 'not security-enabled' };
+  if (group.onPremisesSyncEnabled === true) return { code: 'SyncedFromAD', reason: SYNCED_FROM_AD };
   return null;
 }
 
@@ -126,17 +132,20 @@ export function evaluateFilters(group: CloudGroup, filters: ScopeFilter[]): { ma
 /** Decide the scope of one group. */
 export function scopeGroup(group: CloudGroup, scope: ScopeConfig): ScopeDecision {
   const base = { groupId: group.id, displayName: group.displayName };
-  const excluded = baseExclusion(group);
-  if (excluded) return { ...base, inScope: false, reason: excluded };
+  const excluded = exclusionOf(group);
+  if (excluded) return { ...base, inScope: false, reasonCode: excluded.code, reason: excluded.reason };
   let why: string;
+  let code: ScopeReasonCode;
   if (scope.mode === 'selected') {
-    if (!scope.groupIds.includes(group.id.toLowerCase())) return { ...base, inScope: false, reason: 'not selected (not in config.scope.groupIds)' };
+    if (!scope.groupIds.includes(group.id.toLowerCase())) return { ...base, inScope: false, reasonCode: 'NotSelected', reason: 'not selected (not in config.scope.groupIds)' };
     why = 'selected';
+    code = 'Selected';
   } else {
     why = 'all security groups';
+    code = 'AllSecurity';
   }
-  if (scope.filters.length === 0) return { ...base, inScope: true, reason: why };
+  if (scope.filters.length === 0) return { ...base, inScope: true, reasonCode: code, reason: why };
   const { matched, failures } = evaluateFilters(group, scope.filters);
-  if (matched < 0) return { ...base, inScope: false, reason: `no scoping filter matched (${failures.join('; ')})` };
-  return { ...base, inScope: true, reason: `${why}, scoping filter ${matched + 1} matched`, matchedFilter: matched + 1 };
+  if (matched < 0) return { ...base, inScope: false, reasonCode: 'NoFilterMatch', reason: `no scoping filter matched (${failures.join('; ')})` };
+  return { ...base, inScope: true, reasonCode: 'FilterMatched', reason: `${why}, scoping filter ${matched + 1} matched`, matchedFilter: matched + 1 };
 }

@@ -23,10 +23,23 @@ export const GROUP_TYPE_UNIVERSAL_SECURITY = '-2147483640';
 export const GROUP_TYPE_UNIVERSAL_DISTRIBUTION = '8';
 
 /** Outcome of scoping one cloud group. */
+export type ScopeReasonCode =
+  | 'Selected'
+  | 'AllSecurity'
+  | 'FilterMatched'
+  | 'NotSelected'
+  | 'NoFilterMatch'
+  | 'Microsoft365'
+  | 'MailEnabled'
+  | 'NotSecurity'
+  | 'SyncedFromAD';
+
 export interface ScopeDecision {
   groupId: string;
   displayName: string | null;
   inScope: boolean;
+  /** The reason as a short code, readable in an 80-column table (the reason says it in full). */
+  reasonCode: ScopeReasonCode;
   /** Why it is in ("selected", "all security groups", "matched filter 2") or out ("mail-enabled"…). */
   reason: string;
   /** 1-based index of the first matching filter, when filters decided. */

@@ -1,7 +1,7 @@
 /** `log`: query the provisioning log (GroupWriteback.LogEntry), streamed. */
 import { UsageError } from '../core/errors';
 import { defineOperation } from '../core/operation';
-import { queryLog, type LogAction, type LogQuery, type LogResult } from '../state/log';
+import { queryLog, type LogAction, type LogEntry, type LogQuery, type LogResult } from '../state/log';
 import { join } from 'node:path';
 import { configForStore, type ConfigParams } from './engine-support';
 
@@ -19,6 +19,38 @@ export interface LogParams extends ConfigParams {
   before?: string;
   /** Only the last N matching entries. */
   last?: number;
+  /**
+   * One flat record per entry with the same properties every time, lists and changes as text (what the PowerShell
+   * module outputs, so that Export-Csv keeps every column). Default: the entries as logged.
+   */
+  flat?: boolean;
+}
+
+const text = (v: unknown): string => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join('; ') : String(v));
+
+/** The flat record of a log entry (GroupWriteback.LogEntry in PowerShell). */
+export function flatLogEntry(e: LogEntry): Record<string, unknown> {
+  const groupId = e.groupId ?? (e.sourceType === 'group' ? e.sourceId : undefined);
+  return {
+    Timestamp: e.timestamp,
+    CycleId: e.cycleId,
+    ChangeId: e.changeId,
+    Action: e.action,
+    Status: e.result,
+    GroupId: groupId ?? null,
+    SourceId: e.sourceId ?? null,
+    SourceType: e.sourceType ?? null,
+    DisplayName: e.displayName ?? null,
+    MemberName: e.memberName ?? null,
+    TargetDn: e.targetDn ?? null,
+    Count: e.count ?? null,
+    MemberIds: text(e.memberIds),
+    Modified: (e.modified ?? []).map((m) => `${m.attribute}: ${text(m.old)} -> ${text(m.new)}`).join(' | '),
+    Reason: e.reason ?? null,
+    ErrorCode: e.error?.code ?? null,
+    ErrorMessage: e.error?.message ?? null,
+    Hint: e.error?.hint ?? null,
+  };
 }
 
 const ACTIONS: LogAction[] = ['cycle', 'create', 'update', 'rename', 'move', 'match', 'memberAdd', 'memberRemove', 'delete', 'empty', 'convert', 'release', 'held', 'skip', 'drift', 'error'];
@@ -63,7 +95,7 @@ export const logOp = defineOperation<LogParams>({
     }
     for await (const e of queryLog(join(config.state.path, 'log'), q)) {
       if (ctx.signal.aborted) break;
-      ctx.sink.result(LOG_ENTRY_TYPE, e);
+      ctx.sink.result(LOG_ENTRY_TYPE, params.flat ? flatLogEntry(e) : e);
     }
   },
 });

@@ -6,8 +6,11 @@ function Get-GroupProvisioningLog {
 
     .DESCRIPTION
     Every record has the same flat set of properties (Timestamp, CycleId, ChangeId, Action, Status, GroupId,
-    SourceId, SourceType, DisplayName, TargetDn, Count, MemberIds, Modified, Reason, ErrorCode, ErrorMessage, Hint),
-    so the output pipes straight into Export-Csv. Records of one object's change in a cycle share a ChangeId.
+    SourceId, SourceType, DisplayName, MemberName, TargetDn, Count, MemberIds, Modified, Reason, ErrorCode,
+    ErrorMessage, Hint), so the output pipes straight into Export-Csv. Timestamp is a DateTimeOffset (the CSV keeps
+    the offset). DisplayName is the group's name on every row; a member row (a skipped member) also names the member
+    (MemberName: the UPN, or the display name), and member adds and removes carry the members' object ids
+    (MemberIds) and DNs (Modified). Records of one object's change in a cycle share a ChangeId.
     The log is kept for log.retentionDays (default 30).
 
     .PARAMETER CycleId
@@ -64,7 +67,8 @@ function Get-GroupProvisioningLog {
     )
     begin { $path = Resolve-GwbConfigPath -ConfigPath $ConfigPath }
     process {
-        $params = @{ configPath = $path }
+        # The core sends flat records (every property every time, lists as text): nothing to convert per entry.
+        $params = @{ configPath = $path; flat = $true }
         if ($CycleId) { $params.cycleId = $CycleId }
         if ($GroupId) { $params.groupId = $GroupId }
         if ($Action) { $params.action = @($Action | ForEach-Object { $_.Substring(0, 1).ToLowerInvariant() + $_.Substring(1) }) }
@@ -72,6 +76,6 @@ function Get-GroupProvisioningLog {
         if ($PSBoundParameters.ContainsKey('After')) { $params.after = $After.ToUniversalTime().ToString('o') }
         if ($PSBoundParameters.ContainsKey('Before')) { $params.before = $Before.ToUniversalTime().ToString('o') }
         if ($Last) { $params.last = $Last }
-        Invoke-GwbOperation -Operation 'log' -Parameters $params -Cmdlet $PSCmdlet | ForEach-Object { ConvertTo-GwbLogRecord -Entry $_ }
+        Invoke-GwbOperation -Operation 'log' -Parameters $params -Cmdlet $PSCmdlet
     }
 }
