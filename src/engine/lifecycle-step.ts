@@ -80,7 +80,7 @@ export async function applyLifecyclePhase(env: CycleEnv, actions: LifecycleActio
   const outcome = partitionByThreshold(actions, config.safety.deleteThreshold, pendingHeldGroupIds(doc));
   for (const a of outcome.pending) {
     rec.groups.held++;
-    rec.record({ action: 'held', result: 'held', sourceId: a.groupId, sourceType: 'group', targetDn: a.dn, reason: `${a.reason}; waiting in a held batch (approve with ${say.approve()})` });
+    rec.record({ action: 'held', result: 'held', sourceId: a.groupId, sourceType: 'group', ...(a.displayName ? { displayName: a.displayName } : {}), targetDn: a.dn, reason: `${a.reason}; waiting in a held batch (approve with ${say.approve()})` });
     if (env.dryRun) rec.planned({ ...a, reason: `${a.reason}; held, waiting for approval` });
   }
   let held: HeldBatch | undefined;
@@ -89,7 +89,7 @@ export async function applyLifecyclePhase(env: CycleEnv, actions: LifecycleActio
     rec.groups.held += outcome.hold.length;
     env.rec.sink.warn(`${held.reason} None was applied; review them (${say.plan()}, ${say.log('held')}), then approve with ${say.approve(held.id)}.`, { batchId: held.id });
     for (const a of outcome.hold) {
-      rec.record({ action: 'held', result: 'held', sourceId: a.groupId, sourceType: 'group', targetDn: a.dn, reason: `${a.reason}; held: ${held.reason} (batch ${held.id})` });
+      rec.record({ action: 'held', result: 'held', sourceId: a.groupId, sourceType: 'group', ...(a.displayName ? { displayName: a.displayName } : {}), targetDn: a.dn, reason: `${a.reason}; held: ${held.reason} (batch ${held.id})` });
       if (env.dryRun) rec.planned(a);
     }
   }
@@ -145,7 +145,7 @@ export async function applyApprovedBatches(env: CycleEnv): Promise<{ batchId: st
       }
       const ok = await applyLifecycleAction(
         env,
-        { kind: a.action, cause: a.cause as LifecycleAction['cause'], groupId: a.groupId, displayName: null, dn: found[0].dn, objectGuid: a.objectGuid, reason: `${a.reason}; approved (batch ${batch.id})` },
+        { kind: a.action, cause: a.cause as LifecycleAction['cause'], groupId: a.groupId, displayName: (found[0].attributes.displayName as string | undefined) ?? null, dn: found[0].dn, objectGuid: a.objectGuid, reason: `${a.reason}; approved (batch ${batch.id})` },
         found[0],
       );
       if (ok) applied++;
