@@ -72,24 +72,24 @@ if ($status.State -eq 'Quarantined') {
     Complete 1 'the job is quarantined'
 }
 
-$run = @{ PassThru = $true } + $common
+$run = @{} + $common
 if ($Full) { $run.Full = $true }
 if ($ClientSecretCredentialName) { $run.ClientSecret = (Get-AutomationPSCredential -Name $ClientSecretCredentialName).Password }
 if ($CertificateThumbprint) { $run.CertificateThumbprint = $CertificateThumbprint }
 
+# The pattern that works under $ErrorActionPreference = 'Stop': groups that fail are written as errors while the
+# cycle goes on (they never stop it); the cycle then ends with ONE summary error, which lands in this catch with
+# $LASTEXITCODE already set (3). A configuration error (2) or a failed cycle (1) lands here too. Held deletes,
+# failed groups and quarantine are also announced as warnings that name the cmdlet to run next.
 try {
-    # Groups that fail are reported as errors and retried next cycle; only a failed cycle stops here.
-    $summary = Get-AutomationPSCredential -Name $DirectoryCredentialName | Start-GroupProvisioning @run -ErrorAction Continue
+    Get-AutomationPSCredential -Name $DirectoryCredentialName | Start-GroupProvisioning @run -PassThru -OutVariable summary | Out-Null
 }
 catch {
     Write-Error -ErrorRecord $_ -ErrorAction Continue
-    Complete $(if ($LASTEXITCODE) { $LASTEXITCODE } else { 1 }) 'the cycle failed'
+    if ($LASTEXITCODE -ne 3) { Complete $(if ($LASTEXITCODE) { $LASTEXITCODE } else { 1 }) 'the cycle failed' }
 }
 $code = $LASTEXITCODE
+$summary = $summary | Select-Object -First 1
 
 $summary | Format-List | Out-String -Width 200 | Write-Output
-switch ($code) {
-    3 { Write-Warning "$($summary.Errors) group(s) failed and will be retried next cycle: Get-GroupProvisioningLog -CycleId $($summary.CycleId) -Status Failure" }
-    4 { Write-Warning "Deletes were held ($($summary.Held.Reason)). Review them (Get-GroupProvisioningStatus), then run Approve-GroupProvisioningDeletion; the next cycle applies them." }
-}
 Complete $code $(if ($code -eq 4) { 'deletes are held for approval' } else { "the cycle ended with status $($summary.Status)" })
