@@ -87,7 +87,12 @@ export async function applyLifecyclePhase(env: CycleEnv, actions: LifecycleActio
   if (outcome.hold.length) {
     held = createHeldBatch(doc, rec.cycleId, outcome.hold, config.safety.deleteThreshold, env.now());
     rec.groups.held += outcome.hold.length;
-    env.rec.sink.warn(`${held.reason} None was applied; review them (${say.plan()}, ${say.log('held')}), then approve with ${say.approve(held.id)}.`, { batchId: held.id });
+    env.rec.sink.warn(
+      env.dryRun
+        ? `${held.reason} The cycle would hold them as batch ${held.id} and apply none until approved (${say.approve(held.id)}).`
+        : `${held.reason} None was applied; review them (${say.plan()}, ${say.log('held')}), then approve with ${say.approve(held.id)}.`,
+      { batchId: held.id },
+    );
     for (const a of outcome.hold) {
       rec.record({ action: 'held', result: 'held', sourceId: a.groupId, sourceType: 'group', ...(a.displayName ? { displayName: a.displayName } : {}), targetDn: a.dn, reason: `${a.reason}; held: ${held.reason} (batch ${held.id})` });
       if (env.dryRun) rec.planned(a);

@@ -32,7 +32,8 @@ describe('rpc server', () => {
     const m = await converse([{ type: 'request', id: 'a', op: 'version' }], { closeDelayMs: 200 });
     expect(m[0]).toMatchObject({ type: 'hello', protocol: 1 });
     const result = m.find((x) => x.type === 'result');
-    expect(result).toMatchObject({ id: 'a', typeName: 'GroupWriteback.CoreVersion', data: { Node: process.versions.node } // results go to PowerShell with PascalCase properties });
+    // Results go to PowerShell with PascalCase properties.
+    expect(result).toMatchObject({ id: 'a', typeName: 'GroupWriteback.CoreVersion', data: { Node: process.versions.node } });
     expect(m.at(-1)).toEqual({ type: 'exit', id: 'a', code: 0 });
   });
 
