@@ -96,9 +96,10 @@ Describe 'State-changing command <Name>' -ForEach $Changing {
         $cmd.ScriptBlock.Ast.Extent.Text | Should -Match 'ShouldProcess\('
     }
 
-    # Start-GroupWritebackMigration changes objects outside the job's own OU (Entra Connect's groups): like
-    # Remove-ADObject it asks by default (ConfirmImpact High); runbooks pass -Confirm:$false.
-    It 'asks for confirmation only when -Confirm is given (ConfirmImpact below the default $ConfirmPreference, High)' -Skip:($Name -eq 'Start-GroupWritebackMigration') {
+    # Start-GroupWritebackMigration changes objects outside the job's own OU (Entra Connect's groups), and
+    # Approve-GroupProvisioningDeletion releases a batch of deletes: like Remove-ADObject / Remove-ADGroup they ask by
+    # default (ConfirmImpact High); runbooks pass -Confirm:$false.
+    It 'asks for confirmation only when -Confirm is given (ConfirmImpact below the default $ConfirmPreference, High)' -Skip:($Name -in 'Start-GroupWritebackMigration', 'Approve-GroupProvisioningDeletion') {
         $binding = (Get-Command -Module GroupWriteback -Name $Name).ScriptBlock.Attributes | Where-Object { $_ -is [System.Management.Automation.CmdletBindingAttribute] }
         $binding.ConfirmImpact | Should -BeLessThan ([System.Management.Automation.ConfirmImpact]::High)
     }
