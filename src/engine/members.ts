@@ -43,7 +43,13 @@ const KIND_REASON: Record<string, string> = {
   other: 'unsupported member type',
 };
 
-type UserOutcome = { dn: string } | { reason: string };
+/** A user's DN, or why it is skipped (with its UPN or name when Graph gave it, for the log). */
+function userName(u: CloudUser): { name?: string } {
+  const name = u.userPrincipalName || u.displayName;
+  return name ? { name } : {};
+}
+
+type UserOutcome = { dn: string } | { reason: string; name?: string };
 
 /** Users resolved per step of a large group (a few getByIds calls' worth). */
 const RESOLVE_SLICE = 10_000;
@@ -145,7 +151,7 @@ export class MemberResolver {
           out.dns.push(o.dn);
           out.ids.push(id);
           this.knowDn(o.dn, id);
-        } else out.skipped.push({ memberId: id, kind: 'user', reason: o.reason, ...named(id) });
+        } else out.skipped.push({ memberId: id, kind: 'user', reason: o.reason, ...(o.name && !names.has(id) ? { name: o.name } : named(id)) });
       }
     }
     if (groupIds.length) {
@@ -203,9 +209,9 @@ export class MemberResolver {
       if (guid) add(byGuid, guid, id);
       else if (sid) add(bySid, sid.toUpperCase(), id);
       else if (u.onPremisesSyncEnabled === true || u.onPremisesSyncEnabled === false) {
-        result.set(id, { reason: 'synced user without an on-premises identifier (no onPremisesObjectIdentifier, onPremisesImmutableId or onPremisesSecurityIdentifier)' });
+        result.set(id, { reason: 'synced user without an on-premises identifier (no onPremisesObjectIdentifier, onPremisesImmutableId or onPremisesSecurityIdentifier)', ...userName(u) });
       } else {
-        result.set(id, { reason: 'cloud-only user (no AD account)' });
+        result.set(id, { reason: 'cloud-only user (no AD account)', ...userName(u) });
       }
     }
     const limit = this.options.targetBatch ?? 500;
