@@ -156,22 +156,24 @@ Describe 'Bridge events' {
                         Invoke-Probe
                     }
                 }).AddArgument($ModulePath)
-            $before = @(Get-Process -Name node -ErrorAction SilentlyContinue | Where-Object { $_.CommandLine -match 'gwb\.cjs rpc' } | ForEach-Object Id)
             $async = $ps.BeginInvoke()
-            $deadline = (Get-Date).AddSeconds(20)
-            $corePid = $null
-            while (-not $corePid -and (Get-Date) -lt $deadline) {
+            # The core this runspace started is a child of THIS process: other test runs on the machine start cores
+            # too (picking "any new gwb.cjs rpc" took theirs, a flake). The deadline only catches a hang.
+            $deadline = (Get-Date).AddSeconds(120)
+            $core = $null
+            while (-not $core -and (Get-Date) -lt $deadline) {
                 Start-Sleep -Milliseconds 100
-                $corePid = Get-Process -Name node -ErrorAction SilentlyContinue |
-                    Where-Object { $_.CommandLine -match 'gwb\.cjs rpc' -and $_.Id -notin $before } |
-                    Select-Object -First 1 -ExpandProperty Id
+                $core = Get-Process -Name node -ErrorAction SilentlyContinue |
+                    Where-Object { $_.Parent.Id -eq $PID -and $_.CommandLine -match 'gwb\.cjs rpc' } |
+                    Select-Object -First 1
             }
-            $corePid | Should -Not -BeNullOrEmpty
+            $core | Should -Not -BeNullOrEmpty
+            $corePid = $core.Id
             Start-Sleep -Milliseconds 300
-            $sw = [System.Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
-            $sw.Stop()
             $async.IsCompleted | Should -BeTrue
+            # Stopping kills the core; the kernel may reap it a moment later on a loaded machine.
+            $core.WaitForExit(30000) | Should -BeTrue
             { Get-Process -Id $corePid -ErrorAction Stop } | Should -Throw
         }
         finally { $ps.Dispose() }
