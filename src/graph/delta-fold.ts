@@ -6,7 +6,8 @@
  * large group's further `members@delta` chunks on later pages become further upserts for the consumer to merge.
  */
 import type { GroupChange, MemberRef, UserChange } from '../model/cloud';
-import { toGroupPatch, toMemberRef, toUserPatch } from './odata';
+import { BrokenReadError } from './errors';
+import { memberKind, toGroupPatch, toMemberRef, toUserPatch } from './odata';
 
 type Json = Record<string, unknown>;
 
@@ -50,6 +51,15 @@ export function foldGroupDeltaPage(values: readonly unknown[], extras: readonly 
     if (Array.isArray(chunk)) {
       for (const m of chunk) {
         if (!m || typeof m !== 'object' || !('id' in m)) continue;
+        // As for a member list (GraphSource.listMembers): a member of a kind this version does not know makes the
+        // page untrustworthy — read as "not a member", it would remove a real member from AD.
+        const type = (m as Json)['@odata.type'];
+        if (type !== undefined && memberKind(type) === 'other') {
+          throw new BrokenReadError(`GET /groups/delta: member ${String((m as Json).id)} of group ${id} is of an unknown type ${JSON.stringify(type)}: the page is not used.`, {
+            target: id,
+            hint: 'Nothing computed from this read was applied. If Graph added a new kind of member, update GroupWriteback; otherwise the next cycle reads it again.',
+          });
+        }
         const ref = toMemberRef(m as Json);
         pending.members.delete(ref.id);
         pending.members.set(ref.id, { ref, add: !removal(m as Json) });

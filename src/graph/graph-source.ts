@@ -8,7 +8,7 @@ import type { DeltaPage, Source, UserDeltaPage } from '../model/ports';
 import { CancelledError } from '../core/errors';
 import type { GraphClientHandle } from './client';
 import { foldGroupDeltaPage, foldUserDeltaPage } from './delta-fold';
-import { BrokenReadError, DeltaExpiredError, GraphRequestError } from './errors';
+import { BrokenReadError, GraphRequestError } from './errors';
 import { memberKind, toCloudGroup, toCloudUser, toMemberRef } from './odata';
 import { extraProperties, GROUP_PROPERTIES, USER_PROPERTIES } from './properties';
 
@@ -259,7 +259,8 @@ export class GraphSource implements Source {
       await onValues(page.value);
       if (!page['@odata.nextLink']) {
         const link = page['@odata.deltaLink'];
-        if (!link) throw new DeltaExpiredError(`${operation}: the last page carries no delta link.`, { target: operation });
+        // Neither a next link nor a delta link: the round was cut short (Graph always ends a round with its delta link).
+        if (!link) throw new BrokenReadError(`${operation}: a page carries neither a next link nor a delta link: the round was cut short and is not used.`, { target: operation });
         return link;
       }
     }

@@ -37,6 +37,8 @@ export interface StartLabOptions {
   connectGeneratedMembers?: number;
   /** Start the Graph emulator (default true). Without it there is no store and no config. */
   graph?: boolean;
+  /** Graph emulator paging of delta rounds (tests that need a round to span pages). */
+  emulator?: { deltaPageSize?: number; deltaMemberChunk?: number };
   /** A specific loopback address for the DC (and emulator); default: a free 127.0.0.N. */
   ip?: string;
   /** The DC refuses simple binds on plain 389 (default true; see StartDcOptions.strongAuth). */
@@ -97,7 +99,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   };
   try {
     if (opts.graph !== false) {
-      graph = await startGraphEmulator({ host: dc.ip, port: 0, pkiDir: paths.pkiDir });
+      graph = await startGraphEmulator({ host: dc.ip, port: 0, pkiDir: paths.pkiDir, ...opts.emulator });
       log(`graph: ${graph.baseUrl} ready`);
     }
     const tGraph = Date.now();

@@ -6,7 +6,7 @@
  *   html200       200, text/html (a captive portal or proxy error page)
  *   dropNextLink  the page without its `@odata.nextLink` (a listing ended mid-list)
  *   repeatPage    the next matching request is answered with the previous matching page again
- *   unknownType   the first item's `@odata.type` set to a type no client knows
+ *   unknownType   the first item's `@odata.type` (in a delta page: its first member's) set to a type no client knows
  *   hugeBody      200, application/json, 50 MB of valid-looking JSON, streamed
  *   stall         200 and half the body, then nothing (the connection stays open)
  *
@@ -153,7 +153,9 @@ export async function startGraphFaultProxy(opts: {
         const items = page.value as Record<string, unknown>[] | undefined;
         if (!items?.length) break;
         count();
-        items[0]['@odata.type'] = '#microsoft.graph.quantumEntity';
+        // A delta page carries members inside its groups (members@delta): break the first member there.
+        const inner = items[0]['members@delta'] as Record<string, unknown>[] | undefined;
+        (inner?.length ? inner[0] : items[0])['@odata.type'] = '#microsoft.graph.quantumEntity';
         return reply(res, 200, up.headers, JSON.stringify(page));
       }
     }
