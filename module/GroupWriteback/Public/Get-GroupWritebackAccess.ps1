@@ -48,9 +48,11 @@ function Get-GroupWritebackAccess {
     .EXAMPLE
     Get-GroupWritebackAccess -User dana@contoso.com -Credential $cred -ClientSecret $secret
 
-    DisplayName          Via           InAD  WrittenAt            Token   Action
-    -----------          ---           ----  ---------            -----   ------
-    App Users            accessPackage True  2026-12-03T08:41:07Z no      sign out and in (or purge…
+    DisplayName          Via           InAD  Token   Action
+    -----------          ---           ----  -----   ------
+    App Users            accessPackage True  no      sign out and in (or purge the tickets:
+                                                 klist purge) to get a ticket with the
+                                                 current groups
 
     .EXAMPLE
     Get-GroupWritebackAccess -User dana@contoso.com -Group 'App Users' -CredentialCache /tmp/krb5cc_1000 | Format-List
