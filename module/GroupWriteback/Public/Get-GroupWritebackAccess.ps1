@@ -51,8 +51,8 @@ function Get-GroupWritebackAccess {
     DisplayName          Via           InAD  Token   Action
     -----------          ---           ----  -----   ------
     App Users            accessPackage True  no      sign out and in (or purge the tickets:
-                                                 klist purge) to get a ticket with the
-                                                 current groups
+                                                     klist purge) to get a ticket with the
+                                                     current groups
 
     .EXAMPLE
     Get-GroupWritebackAccess -User dana@contoso.com -Group 'App Users' -CredentialCache /tmp/krb5cc_1000 | Format-List
