@@ -23,6 +23,7 @@ import { readAnchoredGroups, readMembers } from '../test/integration/engine-help
 import { normalizeDn } from '../src/directory/dn';
 import { ldifEntry } from './ldif';
 import { runCore, timeCommand, type Measured } from './measure';
+import { mulberry32 as rng } from '../test/lab/rng';
 
 const root = join(__dirname, '..');
 const cli = join(root, 'module/GroupWriteback/bin/gwb.cjs');
@@ -50,18 +51,6 @@ const budgetArg = (() => {
 const budget = budgetArg === undefined ? undefined : (BUDGETS[budgetArg.toUpperCase()] ?? Number(budgetArg));
 if (budget !== undefined && !(budget > 0)) throw new Error(`--graph-budget: S, M, L or a number of resource units, not ${budgetArg}`);
 const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface PhaseResult {
   name: string;

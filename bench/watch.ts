@@ -23,6 +23,7 @@ import { startLab, type Lab } from '../test/lab/fixture';
 import { graphClient, secretCredential } from '../test/lab/graph/client';
 import { STATE_CONTAINER } from '../test/lab/samba/constants';
 import { runCore } from './measure';
+import { mulberry32 as rng } from '../test/lab/rng';
 
 const root = join(__dirname, '..');
 const cli = join(root, 'module/GroupWriteback/bin/gwb.cjs');
@@ -44,17 +45,6 @@ const STORE = sarg('store', 'directory');
 const FAULTS = !process.argv.includes('--no-faults');
 const log = (m: string) => process.stderr.write(`[watch-bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = 'memberAdd' | 'memberRemove' | 'rename' | 'create';
 interface Change {

@@ -18,6 +18,7 @@ import { StateStore } from '../../src/state/store';
 import { startLab, type Lab } from '../lab/fixture';
 import { startTcpFaultProxy, type TcpFaultProxy } from '../lab/tcp-fault-proxy';
 import { buildCli, readAnchoredGroups, readMembers, spawnCli } from './engine-helpers';
+import { mulberry32 } from '../lab/rng';
 
 const TIMEOUT_MS = 5_000;
 /** Generous: the breaker's bound is ~2 × timeout after the last answer; CLI exit and a loaded CI add to it. */
@@ -31,17 +32,6 @@ let users: { id: string; dn: string }[] = [];
 const expected = new Map<string, string[]>(); // group id → member DNs (normalized)
 let rng: () => number;
 let added = 0;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function addGroups(n: number): void {
   for (let k = 0; k < n; k++) {

@@ -16,6 +16,7 @@ import { dotNetTrim, safeSlice } from '../../src/mapping/text';
 import { StateStore } from '../../src/state/store';
 import { startLab, type Lab } from '../lab/fixture';
 import { cycle, expectedCn, labConfig, readAnchoredGroups } from './engine-helpers';
+import { mulberry32 } from '../lab/rng';
 
 const GROUPS = 1000;
 const SEED = Number(process.env.GWB_HOSTILE_SEED ?? Math.floor(Math.random() * 1_000_000));
@@ -28,17 +29,6 @@ const PIECES = [
   'CN=Administrators,CN=Builtin', '\\,', '\\#', '%00', '${jndi:ldap://x}', "'; DROP TABLE groups; --",
   'Sales', 'Finance Team', 'x',
 ];
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fixed hard cases first, then random mixes of the pieces. */
 function names(rng: () => number): string[] {

@@ -5,6 +5,7 @@
  */
 import type { DeltaEngine } from './delta/engine';
 import type { ResourceUnitLimiter } from './throttle';
+import { mulberry32 } from '../rng';
 
 export interface ResourceUnitConfig {
   /** Token-bucket throttling per app+tenant with the documented costs. */
@@ -81,17 +82,6 @@ const zeroCounters = (): FaultCounters => ({
   requests: 0, injected429: 0, injected503: 0, injected504: 0, resourceUnitThrottled: 0, retryAttempts: 0,
   retryAfterHonoured: 0, retryAfterViolated: 0, retryWaitsMs: [], delayed: 0,
 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultController {
   private cfg: FaultConfig = defaultFaultConfig();
