@@ -120,7 +120,7 @@ Describe 'Governing a Kerberos app from Entra ID Governance' {
             $run.mode | Should -Be 'delta'
             $written = Get-Date
             $latency = ($written - $assigned).TotalSeconds
-            Write-Host ("    assignment → AD write latency: {0:N2} s (adminAdd to the end of one Start-GroupProvisioning; delivery {1:N2} s of it)" -f $latency, (($run.startedAt -as [datetime]).ToUniversalTime() - $assigned.ToUniversalTime()).TotalSeconds)
+            Write-Host ("    assignment → AD write latency: {0:N2} s (adminAdd to the end of one Start-GroupProvisioning; delivery {1:N2} s of it)" -f $latency, (([DateTimeOffset]$run.startedAt).UtcDateTime - $assigned.ToUniversalTime()).TotalSeconds)
             AdMembers | Should -Contain $Dana.dn.ToLowerInvariant()
 
             (Test-GwbShareAccess -Lab $Lab -Share app -Cache $T0).Status | Should -Be 'NT_STATUS_ACCESS_DENIED'
@@ -168,7 +168,8 @@ Describe 'Governing a Kerberos app from Entra ID Governance' {
             Start-GroupProvisioning | Out-Null
             $entry = Access $Dana
             $entry.accessPackages[0].expiresAt | Should -Not -BeNullOrEmpty
-            ([datetime]$entry.accessPackages[0].expiresAt).ToUniversalTime() | Should -Be ([datetime]$end.ToString('o')).ToUniversalTime()
+            # Times reach PowerShell as DateTimeOffset (issue 15: CSV dates with their offset).
+            ([DateTimeOffset]$entry.accessPackages[0].expiresAt).UtcDateTime | Should -Be ([DateTimeOffset]$end.ToString('o')).UtcDateTime
             Start-Sleep -Milliseconds 1100
             (Test-GwbShareAccess -Lab $Lab -Share app -Cache (Ticket $Dana 'dana-3')).Allowed | Should -BeTrue
             # Entra removes the assignment when its end passes (a systemRemove request).

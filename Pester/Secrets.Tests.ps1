@@ -38,7 +38,8 @@ Describe 'Secrets reach the core' {
         $s.status | Should -Be 'Failed'
         $s.target | Should -Match 'directory\.password'
         $s.target | Should -Match 'tenant\.clientSecret'
-        $s.fix | Should -Match 'PowerShell'
+        $s.fix | Should -Match '-Credential'
+        $s.fix | Should -Match '-ClientSecret'
         $LASTEXITCODE | Should -Be 1
     }
 

@@ -82,7 +82,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<CheckRow[]> {
   }
   if (missing.length) {
     emit(row(AREA, 'config.secrets', 'Secrets', 'Failed', missing.map((m) => m.key).join(', '),
-      missing.map((m) => m.error.message).join(' '), missing[0].error.hint ?? null));
+      // Every missing secret's fix (both -Credential and -ClientSecret when both are missing), not only the first.
+      missing.map((m) => m.error.message).join(' '), missing.map((m) => m.error.hint).filter(Boolean).join(' ') || null));
   } else {
     emit(row(AREA, 'config.secrets', 'Secrets', 'Passed', found.join(', ') || null,
       found.length ? `Provided: ${found.join(', ')}.` : 'No secret needed.'));

@@ -116,8 +116,13 @@ function Invoke-GwbCore {
                     $record = New-GwbErrorRecord -CoreError $message.error
                     if ($message.terminating) { $terminating = $record }
                     elseif ($message.PSObject.Properties['perObject'] -and $message.perObject) {
-                        # Written as the caller's own error (its $MyInvocation), but never terminating.
-                        & { $MyInvocation = $Cmdlet.MyInvocation; Write-Error -ErrorRecord $record -ErrorAction $objectErrorAction }
+                        # Written as the caller's own error, never terminating. Unless the caller asked for Stop (or
+                        # Inquire), through the cmdlet itself, so that -ErrorVariable and -ErrorAction SilentlyContinue
+                        # work as with any cmdlet; under Stop, as a plain error of the caller's invocation instead.
+                        if ($callerAction -in 'Stop', 'Inquire', 'Suspend') {
+                            & { $MyInvocation = $Cmdlet.MyInvocation; Write-Error -ErrorRecord $record -ErrorAction $objectErrorAction }
+                        }
+                        else { $Cmdlet.WriteError($record) }
                     }
                     else { $deferred.Add($record) }
                 }
