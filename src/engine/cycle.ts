@@ -27,7 +27,7 @@ import { MemberResolver } from './members';
 import { MemberTable } from './member-table';
 import { reconcileMembers, type MemberWork } from './member-step';
 import { Recorder, stopsCycle } from './recorder';
-import { createMemberRemovalBatch, pendingHeldGroupIds, recordPassingFailure, recordSuccess, recordTotalFailure } from './safety';
+import { createMemberRemovalBatch, memberRemovalBatchId, pendingHeldGroupIds, recordPassingFailure, recordSuccess, recordTotalFailure } from './safety';
 import { closeDriftWindow, findDrift, supportsDrift } from './drift';
 import { trackWrites } from './write-tracker';
 import { runPreflight } from './preflight';
@@ -343,8 +343,16 @@ async function memberPhase(env: CycleEnv, work: MemberWork[]): Promise<HeldBatch
     },
     env.signal,
   );
-  if (!env.memberHolds.length || env.dryRun) return undefined;
+  if (!env.memberHolds.length) return undefined;
   const percent = env.config.safety.memberRemovalThreshold.percent;
+  if (env.dryRun) {
+    // The plan names the batch the run would hold: its id is derived from its content, so it is the same id.
+    const holds = env.memberHolds.splice(0);
+    const members = holds.reduce((n, a) => n + (a.memberDns?.length ?? 0), 0);
+    const batchId = memberRemovalBatchId(env.doc, holds, percent);
+    env.rec.sink.warn(`The member-removal guard would hold ${members} member removals in ${holds.length} group(s) as batch ${batchId} in a real run; review them after that run, then approve with ${say.approve(batchId)}.`, { batchId });
+    return undefined;
+  }
   const batch = createMemberRemovalBatch(env.doc, env.rec.cycleId, env.memberHolds.splice(0), percent, env.now());
   env.rec.sink.warn(`${batch.reason} None of them was applied; review them, then approve with ${say.approve(batch.id)}.`, { batchId: batch.id });
   return batch;

@@ -4,8 +4,9 @@
  * of a large group's members removed in one cycle is held the same way) and quarantine after repeated total
  * failure (bad credentials, DC down), cleared by `reset`.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { serializeError } from '../core/errors';
+import { normalizeDn } from '../directory/dn';
 import { say } from '../core/surface';
 import type { StateDoc, HeldAction, HeldBatch, Quarantine } from '../state/types';
 import { HeldBatchError, QuarantinedError } from './errors';
@@ -45,7 +46,7 @@ export function pendingMemberRemoval(doc: StateDoc, groupId: string): HeldBatch 
 export function createMemberRemovalBatch(doc: StateDoc, cycleId: string, actions: HeldAction[], percent: number, now = new Date()): HeldBatch {
   const members = actions.reduce((n, a) => n + (a.memberDns?.length ?? 0), 0);
   const batch: HeldBatch = {
-    id: randomUUID(),
+    id: memberRemovalBatchId(doc, actions, percent),
     createdAt: now.toISOString(),
     cycleId,
     status: 'held',
@@ -73,7 +74,17 @@ export function partitionByThreshold(actions: LifecycleAction[], threshold: numb
  * content, since applied) is derived again with a counter.
  */
 export function heldBatchId(doc: StateDoc, actions: readonly LifecycleAction[], threshold: number): string {
-  const content = actions.map((a) => `${a.groupId}|${a.kind}|${a.objectGuid.toLowerCase()}|${a.cause}`).sort().join('\n');
+  return contentBatchId(doc, actions.map((a) => `${a.groupId}|${a.kind}|${a.objectGuid.toLowerCase()}|${a.cause}`), threshold);
+}
+
+/** The id of a member-removal batch, from its content (group, object, the member DNs held), like heldBatchId. */
+export function memberRemovalBatchId(doc: StateDoc, actions: readonly HeldAction[], percent: number): string {
+  const line = (a: HeldAction) => `${a.groupId}|${a.action}|${a.objectGuid.toLowerCase()}|${a.cause}|${(a.memberDns ?? []).map(normalizeDn).sort().join(';')}`;
+  return contentBatchId(doc, actions.map(line), percent);
+}
+
+function contentBatchId(doc: StateDoc, lines: string[], threshold: number): string {
+  const content = [...lines].sort().join('\n');
   for (let n = 0; ; n++) {
     const h = createHash('sha256').update(`${threshold}\n${n}\n${content}`).digest('hex');
     const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;

@@ -117,8 +117,16 @@ describe('a broken read never removes access', () => {
     const before = (await adMembers()).get(guarded)!;
     expect(before).toHaveLength(55);
 
+    // -WhatIf: the plan names the batch a real run holds (its id is derived from its content), and holds nothing.
+    const plan = await cycle(config, { dryRun: true });
+    const planned = plan.events.find((e) => e.type === 'log' && e.level === 'warning' && /member-removal guard would hold/.test(e.message));
+    expect(planned, 'the plan warns of the held removals').toBeDefined();
+    const plannedId = (planned as { target?: { batchId?: string } }).target?.batchId;
+    expect(StateStore.open(config.state.path).store.doc.held.filter((b) => b.status === 'held')).toHaveLength(0);
+
     const held = await cycle(config);
     expect(held.summary.status).toBe('held');
+    expect(held.summary.held?.batchId).toBe(plannedId);
     expect(held.summary.held?.reason).toMatch(/memberRemovalThreshold/);
     expect((await adMembers()).get(guarded)).toEqual(before);
     const again = await cycle(config, { full: true });
