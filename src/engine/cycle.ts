@@ -6,6 +6,7 @@
  */
 import { say } from '../core/surface';
 import { createHash, randomUUID } from 'node:crypto';
+import { abortScope } from '../core/abort';
 import { CancelledError, GwbError, serializeError } from '../core/errors';
 import type { EventSink } from '../core/events';
 import type { ResolvedConfig } from '../config/types';
@@ -109,12 +110,20 @@ function graphCounts(source: Source): Record<string, unknown> | undefined {
 }
 
 export async function runCycle(o: CycleOptions): Promise<CycleResult> {
-  const now = o.now ?? (() => new Date());
   const outer = o.signal ?? new AbortController().signal;
   // The cycle's own stop: an error that makes going on pointless (every DC given up) aborts every worker and
-  // Graph read at once, and becomes the cycle's one error.
-  const stop = new AbortController();
-  const signal = AbortSignal.any([outer, stop.signal]);
+  // Graph read at once, and becomes the cycle's one error. Unhooked from the caller's signal when the cycle ends:
+  // a watcher's signal outlives thousands of cycles (core/abort.ts).
+  const scope = abortScope(outer);
+  try {
+    return await cycleIn(o, outer, scope.controller, scope.signal);
+  } finally {
+    scope.dispose();
+  }
+}
+
+async function cycleIn(o: CycleOptions, outer: AbortSignal, stop: AbortController, signal: AbortSignal): Promise<CycleResult> {
+  const now = o.now ?? (() => new Date());
   const dryRun = !!o.dryRun;
   const started = now();
   const cycleId = randomUUID();

@@ -7,6 +7,7 @@
  * Quiet cycles (nothing changed) are reported as verbose lines; cycles that changed or failed something emit
  * their GroupWriteback.RunSummary.
  */
+import { abortScope, type AbortScope } from '../core/abort';
 import { CancelledError, GwbError, UsageError, serializeError } from '../core/errors';
 import type { OperationContext } from '../core/operation';
 import { defineOperation, ExitCode } from '../core/operation';
@@ -66,12 +67,14 @@ export const watchOp = defineOperation<WatchParams>({
     await withPorts(config, ctx, async ({ mapper, ports }) => {
       let store: JobStore | undefined;
       let lock: StoreLock | undefined;
-      /** Cancel or lease lost: made once per lock, not per cycle (nothing accumulates across cycles). */
-      let signal: AbortSignal = ctx.signal;
+      /** Cancel or lease lost: made once per lock and unhooked from ctx.signal when the lock goes (core/abort.ts). */
+      let scope: AbortScope | undefined;
       let failures = 0;
       let standbyNoted = '';
       let cycles = 0;
       const dropLock = async () => {
+        scope?.dispose();
+        scope = undefined;
         await lock?.release();
         lock = undefined;
         if (store) await closeStore(store);
@@ -86,7 +89,7 @@ export const watchOp = defineOperation<WatchParams>({
               const opened = await openStore(config, ctx);
               try {
                 lock = await opened.lock('watch');
-                signal = lock.signal ? AbortSignal.any([ctx.signal, lock.signal]) : ctx.signal;
+                scope = abortScope(ctx.signal, lock.signal);
               } catch (err) {
                 await closeStore(opened);
                 throw err;
@@ -104,7 +107,7 @@ export const watchOp = defineOperation<WatchParams>({
               ctx.sink.warn(`The job is quarantined (${store!.doc.quarantine.reason}); waiting for a reset (Reset-GroupProvisioning / gwb reset).`);
               delay = Math.max(intervalMs, 60_000);
             } else {
-              const result = await runCycle({ config, source: ports.source, target: ports.target, mapper, store: store!, sink: ctx.sink, signal, countsTowardQuarantine: (e) => !isPassingFailure(e), ...(onLogEntry ? { onLogEntry } : {}) });
+              const result = await runCycle({ config, source: ports.source, target: ports.target, mapper, store: store!, sink: ctx.sink, signal: scope?.signal ?? ctx.signal, countsTowardQuarantine: (e) => !isPassingFailure(e), ...(onLogEntry ? { onLogEntry } : {}) });
               cycles++;
               const s = result.summary;
               if (result.error !== undefined && !ctx.signal.aborted) {

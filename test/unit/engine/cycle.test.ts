@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { CancelledError } from '../../../src/core/errors';
 import { cnDn } from '../../../src/directory/dn';
 import { guidToImmutableId } from '../../../src/directory/guid';
 import { badCredentials } from './fakes';
@@ -144,5 +146,31 @@ describe('failures', () => {
     const b = await world.run();
     expect(b.summary.quarantined?.reason).toMatch(/52e/);
     expect(world.store().doc.quarantine).toMatchObject({ failures: 2 });
+  });
+});
+
+describe("the caller's signal", () => {
+  /** Node's own bookkeeping of AbortSignal.any() on a source signal (nodejs/node#55351); 0 where it has none. */
+  const dependants = (s: AbortSignal): number => {
+    const k = Object.getOwnPropertySymbols(s).find((x) => x.description === 'kDependantSignals');
+    return k ? (((s as unknown as Record<symbol, Set<unknown> | undefined>)[k])?.size ?? 0) : 0;
+  };
+
+  it('keeps nothing on a long-lived signal across cycles (watch mode) and still cancels the cycle', async () => {
+    world = new World();
+    const t = seed(world);
+    const watcher = new AbortController();
+    for (let i = 0; i < 3; i++) {
+      if (i) world.source.addGroup({ displayName: `Later ${i}`, members: [{ id: t.alice.id, kind: 'user' }] });
+      const r = await world.run({ signal: watcher.signal });
+      expect(r.error).toBeUndefined();
+    }
+    expect(world.target.groups().filter((g) => g.attributes.displayName?.toString().startsWith('Later'))).toHaveLength(2);
+    expect(getEventListeners(watcher.signal, 'abort')).toHaveLength(0);
+    expect(dependants(watcher.signal)).toBe(0);
+
+    watcher.abort(new CancelledError('stopped'));
+    const cancelled = await world.run({ signal: watcher.signal });
+    expect(cancelled.summary.status).toBe('cancelled');
   });
 });
