@@ -121,9 +121,12 @@ async function main(): Promise<void> {
     watcher = w;
     w.stderr!.pipe(errOut);
     const rss: { t: number; mb: number }[] = [];
+    const load: { t: number; load1: number }[] = [];
     const sampler = setInterval(() => {
+      const t = Date.now() - startedAt;
       const mb = rssMb(w.pid!);
-      if (Number.isFinite(mb)) rss.push({ t: Date.now() - startedAt, mb });
+      if (Number.isFinite(mb)) rss.push({ t, mb });
+      load.push({ t, load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]) });
     }, 10_000);
 
     // ---- the schedule: changes at random times, none inside the Graph outage (our own calls would fail too)
@@ -261,14 +264,24 @@ async function main(): Promise<void> {
     const steady = rss.filter((s) => s.t >= 5 * 60_000);
     const result = {
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, load: readFileSync('/proc/loadavg', 'utf8').trim() },
+      machine: {
+        cpus: cpus().length,
+        load: readFileSync('/proc/loadavg', 'utf8').trim(),
+        load1DuringRun: load.length ? { min: Math.min(...load.map((x) => x.load1)), median: [...load].sort((a, b) => a.load1 - b.load1)[load.length >> 1].load1, max: Math.max(...load.map((x) => x.load1)) } : undefined,
+        load1Series: load.map((x) => [Math.round(x.t / 1000), x.load1]),
+      },
       params: { groups: GROUPS, members: MEMBERS, users: USERS, changes: CHANGES, minutes: MINUTES, intervalSeconds: INTERVAL, store: STORE, faults: FAULTS },
       initialCycle: { wallMs: initial.wallMs, created: initial.json.groups.created },
       changesMade: changes.length,
       delivered: changes.filter((c) => c.deliveredAt).length,
       undelivered: changes.filter((c) => !c.deliveredAt).map((c) => ({ kind: c.kind, groupId: c.groupId, userId: c.userId, at: new Date(c.at).toISOString(), window: c.window })),
-      latencySeconds: { all: stats(all), outsideFaultWindows: stats(normal), dcRestartWindow: stats(lat(changes.filter((c) => c.window === 'dc-restart'))), graphOutageWindow: stats(lat(changes.filter((c) => c.window === 'graph-outage'))) },
+      latencySeconds: {
+        byKindOutsideFaultWindows: Object.fromEntries((['memberAdd', 'memberRemove', 'rename', 'create'] as Kind[]).map((k) => [k, stats(lat(changes.filter((c) => c.kind === k && !c.window)))])),
+        addsRenamesCreatesOutsideFaultWindows: stats(lat(changes.filter((c) => c.kind !== 'memberRemove' && !c.window))),
+        removesOutsideFaultWindows: stats(lat(changes.filter((c) => c.kind === 'memberRemove' && !c.window))),
+        all: stats(all), outsideFaultWindows: stats(normal), dcRestartWindow: stats(lat(changes.filter((c) => c.window === 'dc-restart'))), graphOutageWindow: stats(lat(changes.filter((c) => c.window === 'graph-outage'))) },
       faults: faultsLog,
+      perChange: changes.map((c) => ({ kind: c.kind, window: c.window, madeAtS: Math.round((c.at - startedAt) / 100) / 10, latencyS: c.deliveredAt ? (c.deliveredAt - c.at) / 1000 : null })),
       ad: { groupsInTenant: living.length, anchoredInAd: ad.length, missingGroups, duplicates, changedGroupsWrong: wrong },
       watcher: { exitCode: code, stopMs, stderr: stderrFile },
       rssMb: {
