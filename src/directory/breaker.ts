@@ -25,7 +25,7 @@ interface UrlHealth {
 export class UrlBreaker {
   private readonly health = new Map<string, UrlHealth>();
   private readonly now: () => number;
-  private readonly createdAt: number;
+  private createdAt: number;
 
   constructor(private readonly opts: BreakerOptions) {
     this.now = opts.now ?? Date.now;
@@ -57,6 +57,12 @@ export class UrlBreaker {
       return true;
     }
     return false;
+  }
+
+  /** Forget every count and every URL given up (a new attempt, e.g. watch mode's next cycle after an outage). */
+  reset(): void {
+    this.health.clear();
+    this.createdAt = this.now();
   }
 
   isTripped(url: string): boolean {

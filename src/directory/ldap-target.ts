@@ -155,6 +155,10 @@ export class LdapTarget implements Target {
     return c;
   }
 
+  reviveConnections(): void {
+    this.pool.revive();
+  }
+
   resetOperationCounts(): void {
     this.counts = zeroCounts();
     this.bindBase = this.pool.stats().connects;

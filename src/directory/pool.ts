@@ -121,6 +121,18 @@ export class LdapPool {
     return Math.min(this.opts.connectTimeoutMs ?? this.timeoutMs(), this.timeoutMs());
   }
 
+  /**
+   * Give every URL another chance: the breaker forgets its counts and what it gave up, and calls stop failing
+   * with the remembered unavailability. A one-shot run never needs it; a long-lived process (watch mode) calls
+   * it before the next cycle after a failed one, or a DC that came back would stay given up for good.
+   */
+  revive(): void {
+    if (this.closed) return;
+    this.unavailable = undefined;
+    this.breaker.reset();
+    this.downUntil.clear();
+  }
+
   /** Set once every URL was given up by the breaker: the reason every call fails now. */
   get unavailableError(): DirectoryUnavailableError | undefined {
     return this.unavailable;

@@ -99,6 +99,11 @@ export interface Target {
   checkPrerequisites?(containers: string[]): Promise<TargetPrerequisites>;
   /** Optional: LDAP requests sent so far (benchmarks, "a second cycle writes nothing"). */
   countOperations?(): DirectoryOpCounts;
+  /**
+   * Optional (long-lived callers: watch mode): give the domain controllers that were given up during a failed
+   * cycle another chance before the next one. Within a cycle a DC given up stays given up (fail fast).
+   */
+  reviveConnections?(): void;
 }
 
 /** What a Target found missing before a cycle's first write (see Target.checkPrerequisites). */

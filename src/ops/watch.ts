@@ -107,6 +107,9 @@ export const watchOp = defineOperation<WatchParams>({
               ctx.sink.warn(`The job is quarantined (${store!.doc.quarantine.reason}); waiting for a reset (Reset-GroupProvisioning / gwb reset).`);
               delay = Math.max(intervalMs, 60_000);
             } else {
+              // DCs given up during an earlier cycle (an outage, a restart) get another chance: the breaker fails
+              // one cycle fast; it must not keep a DC that came back given up for the life of the watcher.
+              ports.target.reviveConnections?.();
               const result = await runCycle({ config, source: ports.source, target: ports.target, mapper, store: store!, sink: ctx.sink, signal: scope?.signal ?? ctx.signal, countsTowardQuarantine: (e) => !isPassingFailure(e), ...(onLogEntry ? { onLogEntry } : {}) });
               cycles++;
               const s = result.summary;

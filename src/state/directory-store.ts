@@ -96,6 +96,9 @@ export class DirectoryStateStore implements JobStore {
       size: 1,
       ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
       downForMs: 0,
+      // One DC and a few requests a cycle: every request tries it again. A breaker that gave it up would keep
+      // failing the lease renewals after the DC came back, and the lease would be lost for nothing.
+      breakerThreshold: 0,
     });
   }
 
