@@ -4,6 +4,7 @@
  * directory's). Prints {peakRssMb, cpuS, durationMs, groups, members} as JSON.
  */
 import { randomUUID } from 'node:crypto';
+import { writeHeapSnapshot } from 'node:v8';
 import { loadConfig } from '../src/config/load';
 import { EventSink } from '../src/core/events';
 import { openSource } from '../src/engine/connect';
@@ -66,14 +67,38 @@ async function main(): Promise<void> {
   const source = openSource(config);
   const target = new NullTarget();
   const store = StateStore.open(config.state.path).store;
+  // Where the memory goes: the highest RSS / V8 heap seen in each phase of the cycle (sampled every 20 ms), and
+  // with GWB_MEM_SNAPSHOT=<phase prefix> a heap snapshot when that phase starts (to read in Chrome DevTools).
+  const sink = new EventSink();
+  const phases: Record<string, { rssMb: number; heapMb: number; heapTotalMb: number; externalMb: number }> = {};
+  let current = 'start';
+  const sample = () => {
+    const m = process.memoryUsage();
+    const p = (phases[current] ??= { rssMb: 0, heapMb: 0, heapTotalMb: 0, externalMb: 0 });
+    p.rssMb = Math.max(p.rssMb, Math.round(m.rss / 2 ** 20));
+    p.heapMb = Math.max(p.heapMb, Math.round(m.heapUsed / 2 ** 20));
+    p.externalMb = Math.max(p.externalMb, Math.round((m.external + m.arrayBuffers) / 2 ** 20));
+    p.heapTotalMb = Math.max(p.heapTotalMb, Math.round(m.heapTotal / 2 ** 20));
+  };
+  const timer = setInterval(sample, 20);
+  const snapshotAt = process.env.GWB_MEM_SNAPSHOT;
+  sink.on((e) => {
+    if (e.type !== 'log' || e.level !== 'verbose' || !e.message.endsWith('…')) return;
+    sample();
+    current = e.message.slice(0, -1);
+    if (snapshotAt && current.startsWith(snapshotAt)) process.stderr.write(`heap snapshot: ${writeHeapSnapshot()}\n`);
+  });
   const t = Date.now();
-  const r = await runCycle({ config, source, target, mapper, store, sink: new EventSink() });
+  const r = await runCycle({ config, source, target, mapper, store, sink });
+  sample();
+  clearInterval(timer);
   await (source as { close?: () => Promise<void> }).close?.();
   const cpu = process.cpuUsage();
   process.stdout.write(JSON.stringify({
     status: r.summary.status, error: r.error ? String(r.error) : undefined, durationMs: Date.now() - t,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), cpuS: (cpu.user + cpu.system) / 1e6,
     groups: r.summary.groups, members: r.summary.members, writes: target.writes, values: target.values, graph: r.summary.graph,
+    phases,
   }));
 }
 

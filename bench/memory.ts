@@ -1,13 +1,19 @@
 /**
-^ * npm run bench:memory -- [--groups 10000,50000] [--largest 50000] [--members 10] [--users 60000]
+^ * npm run bench:memory -- [--groups 10000,50000] [--largest 50000] [--members 10] [--users 60000] [--tsx]
  *
  * Does the core's memory grow with the number of groups? For each group count G: a tenant in the Graph emulator
  * with one group of `largest` members plus G groups of `members`, then ONE initial cycle of the real engine and
  * Graph client in a child process (bench/memory-core.ts) whose directory side accepts every write and keeps
  * nothing — so its peak RSS is the engine's own: the groups, the member table, the resolver cache, the state.
  * No Samba: it runs in seconds, not hours. Prints one table (peak RSS per G and the ratio to the smallest G).
+ *
+ * The child runs bundled by esbuild like the shipped core (gwb.cjs) under plain node, so the RSS is not the tsx
+ * transpiler's; `--tsx` runs it under tsx instead. Each row also has the highest RSS / V8 heap / external
+ * memory seen in each phase of the cycle; `--snapshot <phase prefix>` writes a V8 heap snapshot of the child
+ * when that phase starts (e.g. `--snapshot "Provisioning memberships"`), to see what is held.
  */
 import { spawn } from 'node:child_process';
+import { build } from 'esbuild';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +31,8 @@ const counts = arg('groups', '10000,50000').split(',').map(Number);
 const largest = Number(arg('largest', '50000'));
 const perGroup = Number(arg('members', '10'));
 const users = Number(arg('users', String(largest + 10_000)));
+const useTsx = process.argv.includes('--tsx');
+const snapshot = process.argv.includes('--snapshot') ? arg('snapshot', '') : undefined;
 const log = (m: string) => process.stderr.write(`[memory ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
 interface Row {
@@ -36,15 +44,30 @@ interface Row {
   created: number;
   values: number;
   graphRequests: number;
+  phases: Record<string, { rssMb: number; heapMb: number; heapTotalMb: number; externalMb: number }>;
 }
 
-function child(configPath: string, env: NodeJS.ProcessEnv): Promise<any> {
+/** The child as one CommonJS file, bundled like the core (build/build.mjs). */
+async function bundleChild(): Promise<string> {
+  const outfile = join(root, '.bench-out/memory-core.cjs');
+  await build({
+    entryPoints: [join(root, 'bench/memory-core.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning',
+    define: { __GWB_VERSION__: '"bench"' }, external: ['edge-js', 'keytar', '@azure/msal-node-extensions', 'encoding'],
+  });
+  return outfile;
+}
+
+function child(bundle: string | undefined, configPath: string, env: NodeJS.ProcessEnv): Promise<any> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench/memory-core.ts'), configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = bundle ? [bundle, configPath] : [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench/memory-core.ts'), configPath];
+    const c = spawn(process.execPath, args, { env: snapshot ? { ...env, GWB_MEM_SNAPSHOT: snapshot } : env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     c.stdout.on('data', (d) => (out += d));
-    c.stderr.on('data', (d) => (err += d));
+    c.stderr.on('data', (d) => {
+      err += d;
+      if (snapshot) process.stderr.write(d);
+    });
     c.on('error', reject);
     c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`memory-core exited ${code}: ${err.slice(-2000)}`))));
   });
@@ -54,6 +77,7 @@ async function main(): Promise<void> {
   const paths = labPaths();
   const caFile = await ensureLabCa(paths.pkiDir);
   const rows: Row[] = [];
+  const bundle = useTsx ? undefined : await bundleChild();
   for (const g of counts) {
     const em = await startGraphEmulator({ host: '127.0.0.1', port: 0, pkiDir: paths.pkiDir, deltaPageSize: 100, deltaMemberChunk: 1000 });
     const dir = mkdtempSync(join(tmpdir(), 'gwb-memory-'));
@@ -78,16 +102,17 @@ async function main(): Promise<void> {
         { configJson: join(dir, 'config.json'), secretsDir: join(dir, 'secrets'), stateDir: join(dir, 'state') },
       );
       log(`${g} groups + one of ${largest}: tenant ready (${JSON.stringify(em.store.counts())}); running the core…`);
-      const r = await child(written.path, { ...process.env, NODE_EXTRA_CA_CERTS: caFile, [CLIENT_SECRET_ENV]: em.clientSecret });
+      const r = await child(bundle, written.path, { ...process.env, NODE_EXTRA_CA_CERTS: caFile, [CLIENT_SECRET_ENV]: em.clientSecret });
       if (r.status !== 'success') throw new Error(`cycle ${r.status}: ${r.error ?? ''}`);
-      rows.push({ groups: g, links: largest + g * perGroup, peakRssMb: r.peakRssMb, cpuS: r.cpuS, durationMs: r.durationMs, created: r.groups.created, values: r.values, graphRequests: r.graph?.requests ?? 0 });
+      rows.push({ groups: g, links: largest + g * perGroup, peakRssMb: r.peakRssMb, cpuS: r.cpuS, durationMs: r.durationMs, created: r.groups.created, values: r.values, graphRequests: r.graph?.requests ?? 0, phases: r.phases });
+      for (const [name, p] of Object.entries(r.phases as Row['phases'])) log(`  ${name}: RSS ${p.rssMb} MiB, heap ${p.heapMb}/${p.heapTotalMb} MiB, external ${p.externalMb} MiB`);
       log(`${g} groups: peak RSS ${r.peakRssMb} MiB, ${r.groups.created} groups created, ${r.values} member values, ${r.cpuS.toFixed(1)} s CPU`);
     } finally {
       await em.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const report = { date: new Date().toISOString(), machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadavg: loadavg() }, largest, perGroup, users, rows };
+  const report = { date: new Date().toISOString(), runner: useTsx ? 'tsx' : 'bundled (esbuild, plain node)', machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadavg: loadavg() }, largest, perGroup, users, rows };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const file = join(root, 'bench/results', `memory-${report.date.slice(0, 19).replace(/[:T]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2));
@@ -95,7 +120,7 @@ async function main(): Promise<void> {
   const table = [['groups', 'links', 'largest group', 'created', 'member values', 'Graph req', 'core CPU s', 'cycle s', 'peak RSS MiB', 'vs first']];
   for (const r of rows) table.push([String(r.groups), String(r.links), String(largest), String(r.created), String(r.values), String(r.graphRequests), r.cpuS.toFixed(1), (r.durationMs / 1000).toFixed(1), String(r.peakRssMb), `${((r.peakRssMb / base - 1) * 100).toFixed(0)}%`]);
   const w = table[0].map((_, i) => Math.max(...table.map((x) => x[i].length)));
-  process.stdout.write(`\ncore memory vs group count (one group of ${largest}, the others ${perGroup} members each; ${users} users)\n`);
+  process.stdout.write(`\ncore memory vs group count (one group of ${largest}, the others ${perGroup} members each; ${users} users; ${report.runner})\n`);
   for (const row of table) process.stdout.write(row.map((c, i) => c.padStart(w[i])).join('  ') + '\n');
   log(`written ${file}`);
 }

@@ -307,36 +307,47 @@ function skipGroup(env: CycleEnv, g: { id: string; displayName: string | null },
   if (env.dryRun) env.rec.planned({ kind: 'skip', sourceId: g.id.toLowerCase(), sourceType: 'group', displayName: g.displayName, reason, ...extra });
 }
 
-async function objectPhase(env: CycleEnv, groups: CloudGroup[], lookup: Parameters<typeof provisionGroupObject>[2]): Promise<ObjectOutcome[]> {
+/**
+ * The object step for every group (a CloudGroup, or its JSON from readAllGroups), at most `objectConcurrency` at
+ * a time. Each group is let go as soon as its step starts (`groups` is emptied as it goes) and each outcome is reduced by `keep` to what later phases
+ * need (undefined: nothing): at 50,000 groups the cycle must not hold every group's properties and outcome.
+ */
+async function objectPhase<R = ObjectOutcome>(
+  env: CycleEnv,
+  groups: (CloudGroup | string | undefined)[],
+  lookup: Parameters<typeof provisionGroupObject>[2],
+  keep: (r: ObjectOutcome) => R | undefined = (r) => r as R,
+): Promise<R[]> {
   let done = 0;
-  return mapLimit(
+  const total = groups.length;
+  const out = await mapLimit(
     groups,
     objectConcurrency(env),
-    async (g) => {
+    async (item, i) => {
+      groups[i] = undefined;
+      const g = typeof item === 'string' ? cloudGroupOf(item) : item!;
       env.rec.knowName(g.id.toLowerCase(), g.displayName);
       const r = await provisionGroupObject(env, g, lookup);
       // Created with its members inline, or failed: the member phase will not read this group's members.
       if (r.deferredMembers !== undefined || !r.ok) env.members?.release(r.groupId);
-      reportProgress(env, 'Groups', ++done, groups.length);
-      return r;
+      reportProgress(env, 'Groups', ++done, total);
+      return keep(r);
     },
     env.signal,
   );
+  return out.filter((r): r is Awaited<R> & R => r !== undefined);
 }
 
 /**
  * The member phase's work for provisioned groups. A group created with its members inline needs only its
  * deferred nested groups (none: nothing left to do); every other group is reconciled in full.
  */
-function memberWork(outcomes: ObjectOutcome[], drift?: CycleEnv['drift']): MemberWork[] {
-  const work: MemberWork[] = [];
-  for (const r of outcomes) {
-    const changed = drift?.get(r.groupId);
-    const w: MemberWork = { groupId: r.groupId, displayName: r.displayName, dn: r.dn!, created: !!r.created, ...(changed ? { drift: changed } : {}) };
-    if (!r.deferredMembers) work.push(w);
-    else if (r.deferredMembers.length) work.push({ ...w, deferred: r.deferredMembers });
-  }
-  return work;
+function memberWork(r: ObjectOutcome, drift?: CycleEnv['drift']): MemberWork | undefined {
+  if (!r.ok || !r.dn) return undefined;
+  const changed = drift?.get(r.groupId);
+  const w: MemberWork = { groupId: r.groupId, displayName: r.displayName, dn: r.dn, created: !!r.created, ...(changed ? { drift: changed } : {}) };
+  if (!r.deferredMembers) return w;
+  return r.deferredMembers.length ? { ...w, deferred: r.deferredMembers } : undefined;
 }
 
 /** Reconcile memberships; member removals the guard held become one batch. */
@@ -401,10 +412,14 @@ async function keepEmpty(env: CycleEnv, groupId: string, dn: string): Promise<vo
  * properties into CloudGroups, the members into the cycle's MemberTable (compact). A large group arrives in
  * several chunks on several pages; its properties are merged, its members appended. A group seen only in
  * continuation chunks without its properties is read by id afterwards.
+ *
+ * Each group's properties are held as one JSON string until its object step (`cloudGroupOf`): one flat string
+ * is a fraction of the object it parses to (its own hidden class, property array and a dozen small strings),
+ * and at 50,000 groups the cycle holds them all between the read and the object phase.
  */
-async function readAllGroups(env: CycleEnv): Promise<{ groups: CloudGroup[]; deltaLink: string }> {
+async function readAllGroups(env: CycleEnv): Promise<{ groups: string[]; deltaLink: string }> {
   const table = (env.members = new MemberTable());
-  const seen = new Map<string, Partial<CloudGroup> & { id: string }>();
+  const seen = new Map<string, string>();
   const deltaLink = await env.source.delta(
     undefined,
     async (page) => {
@@ -417,12 +432,14 @@ async function readAllGroups(env: CycleEnv): Promise<{ groups: CloudGroup[]; del
           continue;
         }
         const id = c.group.id.toLowerCase();
-        const prev = seen.get(id);
-        if (prev) {
+        const prevJson = seen.get(id);
+        if (prevJson !== undefined) {
+          const prev = JSON.parse(prevJson) as Partial<CloudGroup> & { id: string };
           const { extra, ...rest } = c.group;
           Object.assign(prev, rest);
           if (extra) prev.extra = { ...(prev.extra ?? {}), ...extra };
-        } else seen.set(id, { ...c.group });
+          seen.set(id, JSON.stringify(prev));
+        } else seen.set(id, JSON.stringify(c.group));
         table.touch(id);
         table.add(id, c.memberAdds);
         table.remove(id, c.memberRemoves);
@@ -430,14 +447,21 @@ async function readAllGroups(env: CycleEnv): Promise<{ groups: CloudGroup[]; del
     },
     env.signal,
   );
-  const groups: CloudGroup[] = [];
+  const groups: string[] = [];
   const unread: string[] = [];
-  for (const [id, g] of seen) {
-    if (!('displayName' in g)) unread.push(id);
-    else groups.push({ displayName: null, description: null, securityEnabled: null, mailEnabled: null, groupTypes: [], onPremisesSyncEnabled: null, onPremisesSecurityIdentifier: null, ...g });
+  for (const [id, json] of seen) {
+    if (!('displayName' in JSON.parse(json))) unread.push(id);
+    else groups.push(json);
   }
-  for (const part of chunk(unread, 1000)) groups.push(...(await env.source.getGroups(part, env.signal)));
+  seen.clear();
+  for (const part of chunk(unread, 1000)) for (const g of await env.source.getGroups(part, env.signal)) groups.push(JSON.stringify(g));
   return { groups, deltaLink };
+}
+
+/** A group held as JSON by readAllGroups, with the properties a delta entry may omit as null. */
+function cloudGroupOf(json: string): CloudGroup {
+  const g = JSON.parse(json) as Partial<CloudGroup> & { id: string };
+  return { displayName: null, description: null, securityEnabled: null, mailEnabled: null, groupTypes: [], onPremisesSyncEnabled: null, onPremisesSecurityIdentifier: null, ...g };
 }
 
 async function fullCycle(env: CycleEnv, phase: Phase): Promise<PhaseResult> {
@@ -448,13 +472,17 @@ async function fullCycle(env: CycleEnv, phase: Phase): Promise<PhaseResult> {
   // One initial delta round reads every group WITH its members (1 RU a page instead of one members request
   // per group) and ends in the delta link for the next cycle.
   const read = await phase('Reading Entra ID groups and members (initial delta round)', 2, () => readAllGroups(env));
-  const inScope = new Map<string, CloudGroup>();
-  for (const g of read.groups) {
+  // In-scope ids for the whole cycle; the CloudGroups themselves only until their object step (objectPhase).
+  const inScope = new Set<string>();
+  const toProvision: string[] = [];
+  for (const json of read.groups.splice(0)) {
+    const g = cloudGroupOf(json);
     rec.groups.read++;
     const id = g.id.toLowerCase();
     const d = scopeGroup(g, config.scope);
     if (d.inScope) {
-      inScope.set(id, g);
+      inScope.add(id);
+      toProvision.push(json);
       rec.groups.inScope++;
     } else {
       env.members?.release(id);
@@ -477,8 +505,9 @@ async function fullCycle(env: CycleEnv, phase: Phase): Promise<PhaseResult> {
     if (target.listUnanchoredConnectGroups) for await (const page of target.listUnanchoredConnectGroups(signal)) for (const g of page) connect.add(g);
   });
 
-  const outcomes = await phase('Provisioning groups', 4, () =>
-    objectPhase(env, [...inScope.values()], { byAnchor: (a) => index.get(a), bySid: (s) => target.findBySid(s), byConnectMarker: (a) => connect.get(a) }),
+  // Only the member phase's work is kept of each outcome (most groups created with their members need none).
+  const work = await phase('Provisioning groups', 4, () =>
+    objectPhase(env, toProvision, { byAnchor: (a) => index.get(a), bySid: (s) => target.findBySid(s), byConnectMarker: (a) => connect.get(a) }, (r) => memberWork(r, env.drift)),
   );
   checkAborted(env);
   await env.checkpoint?.();
@@ -523,7 +552,6 @@ async function fullCycle(env: CycleEnv, phase: Phase): Promise<PhaseResult> {
   const life = await phase('Applying deletes and scope exits', 5, () => applyLifecyclePhase(env, actions, adById));
   for (const k of keepEmptyList) await keepEmpty(env, k.id, k.dn);
 
-  const work = memberWork(outcomes.filter((r) => r.ok && r.dn), env.drift);
   const memberHeld = await phase('Provisioning memberships', 6, () => memberPhase(env, work));
   checkAborted(env);
   return {
@@ -694,7 +722,11 @@ async function deltaCycle(env: CycleEnv, delta: DeltaRead, phase: Phase): Promis
   });
   const life = await phase('Applying deletes and scope exits', 5, () => applyLifecyclePhase(env, actions, adById));
 
-  const work = memberWork(outcomes.filter((r) => r.ok && r.dn && (needMembers.has(r.groupId) || r.deferredMembers)), env.drift);
+  const work: MemberWork[] = [];
+  for (const r of outcomes) {
+    const w = needMembers.has(r.groupId) || r.deferredMembers ? memberWork(r, env.drift) : undefined;
+    if (w) work.push(w);
+  }
   for (const p of parents) {
     const record = doc.groups[p];
     if (record?.status !== 'managed') continue;

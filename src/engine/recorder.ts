@@ -2,7 +2,7 @@
  * The recorder of one cycle: every outcome goes through it once, and it fans out to the provisioning log, the
  * run summary counters, the plan stream (dry runs) and the event sink.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { GwbError, serializeError } from '../core/errors';
 import type { EventSink } from '../core/events';
 import type { LogEntry, ProvisioningLog } from '../state/log';
@@ -34,7 +34,6 @@ export class Recorder {
   /** Object operations attempted / succeeded (for total-failure detection). */
   attempted = 0;
   succeeded = 0;
-  private readonly changeIds = new Map<string, string>();
   private readonly failedNow = new Map<string, { code: string; message: string }>();
   private readonly succeededNow = new Set<string>();
   /** Connection-level object failures, held back until the cycle's end (see `fail`). */
@@ -54,14 +53,17 @@ export class Recorder {
     private readonly onAction?: (a: PlanAction) => void,
   ) {}
 
+  /**
+   * The change id of an object within this cycle: derived from the cycle id and the object id (a UUID-shaped
+   * hash), so every log row of one object's change carries the same id without the cycle remembering one per
+   * object (50,000 groups would be 50,000 held strings).
+   */
   changeId(objectId: string): string {
-    let id = this.changeIds.get(objectId);
-    if (!id) {
-      id = randomUUID();
-      if (this.changeIds.size > 50_000) this.changeIds.clear();
-      this.changeIds.set(objectId, id);
-    }
-    return id;
+    const h = createHash('sha256').update(this.cycleId).update('\0').update(objectId).digest();
+    h[6] = (h[6] & 0x0f) | 0x40;
+    h[8] = (h[8] & 0x3f) | 0x80;
+    const x = h.toString('hex', 0, 16);
+    return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
   }
 
   /** A planned action (dry run: streamed to the caller). */
