@@ -1,6 +1,6 @@
 /**
- * npm run bench -- --groups G --links L [--users U] [--no-floor] [--graph-budget S|M|L|<RU>]
- * npm run bench -- --big-group N [--small-groups K] [--changes C] [--no-floor]
+ * npm run bench -- --groups G --links L [--users U] [--no-floor] [--graph-budget S|M|L|<RU>] [--kerberos]
+ * npm run bench -- --big-group N [--small-groups K] [--changes C] [--no-floor] [--kerberos]
  *
  * Builds a synthetic tenant in a fresh lab (Samba DC + Graph emulator), then runs the bundled core (a real
  * `gwb run` process) three times: the initial cycle, a no-change delta cycle and a 1%-change delta cycle. For each:
@@ -14,16 +14,20 @@
  * budget and once unthrottled (no enforcement, no pacing) to compare.
  * --big-group N: one group of N members plus K small groups (default 2,000 × 10); then C adds + C removes
  * (default N/10 each) in the big group; the bench reads the big group back with ranged `member` reads and checks it.
+ * --kerberos: the same run also drives a second lab with the same tenant (same seed) through the Kerberos directory
+ * driver (S.DS.P via edge-js, Negotiate signed+sealed on ldap://<dc>:389, the lab's gwb-svc keytab, no password);
+ * each cycle runs on the ldapts lab (LDAPS, simple bind) and then on the Kerberos lab, and one table compares them
+ * (Kerberos / ldapts ratios). The forced full cycles of --graph-budget and the floor run on the ldapts lab only.
  */
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startLab, type Lab } from '../test/lab/fixture';
-import { readAnchoredGroups, readMembers } from '../test/integration/engine-helpers';
+import { kerberosDirectory, readAnchoredGroups, readMembers } from '../test/integration/engine-helpers';
 import { normalizeDn } from '../src/directory/dn';
 import { ldifEntry } from './ldif';
 import { runCore, timeCommand, type Measured } from './measure';
-import { mulberry32 as rng } from '../test/lab/rng';
+import { buildTenant, changeTenant, type BenchTenant, type TenantShape } from './tenant';
 
 const root = join(__dirname, '..');
 const cli = join(root, 'module/GroupWriteback/bin/gwb.cjs');
@@ -40,6 +44,8 @@ const changes = arg('changes', bigGroup ? Math.round(bigGroup / 10) : 0)!;
 const links = bigGroup ? bigGroup + smallGroups * 10 : arg('links', 50_000)!;
 const users = arg('users', bigGroup ? bigGroup + changes : Math.max(1000, Math.ceil(links / 25)))!;
 const floor = !process.argv.includes('--no-floor');
+const kerberos = process.argv.includes('--kerberos');
+const shape: TenantShape = { groups, links, smallGroups, changes, ...(bigGroup ? { bigGroup } : {}) };
 /** Objects and members@delta entries per page of the emulator's delta rounds (undocumented in Graph). */
 const deltaPage = arg('delta-page', 100)!;
 const deltaChunk = arg('delta-chunk', 1000)!;
@@ -52,11 +58,27 @@ const budget = budgetArg === undefined ? undefined : (BUDGETS[budgetArg.toUpperC
 if (budget !== undefined && !(budget > 0)) throw new Error(`--graph-budget: S, M, L or a number of resource units, not ${budgetArg}`);
 const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
+type Driver = 'ldapts' | 'Kerberos';
+
+/** One lab driven through one directory driver: its tenant, the config `gwb run` gets and its environment. */
+interface Side {
+  driver: Driver;
+  tenant: BenchTenant;
+  lab: Lab;
+  configPath: string;
+  /** The directory URL the core connects to (ldaps://…:636 for ldapts, ldap://…:389 for Kerberos). */
+  url: string;
+  env: NodeJS.ProcessEnv;
+}
+
 interface PhaseResult {
   name: string;
+  driver: Driver;
   wallMs: number;
   engineMs: number;
   mode: string;
+  /** Why the engine ran a full cycle (first run, --full, expired delta token, …). */
+  fullReason?: string;
   status: string;
   groups: Record<string, number>;
   members: Record<string, number>;
@@ -64,9 +86,11 @@ interface PhaseResult {
   graph: Record<string, number>;
   peakRssMb: number;
   phases: { name: string; ms: number }[];
-  /** CPU seconds of the core process (user + sys) and of the DC's samba processes during the cycle. */
+  /** CPU seconds of the core process (user + sys, every thread: .NET's too) and of the DC's samba processes during the cycle. */
   coreCpuS: number;
   dcCpuS: number;
+  /** Load average (1, 5, 15 min) when the cycle ended: the machine is shared. */
+  loadavg: number[];
   /** Counted by the emulator: Graph requests (batch items included), resource units charged, 429 answers. */
   emulator: { requests: number; resourceUnits: number; throttled429: number; byRoute: Record<string, number>; unitsByRoute: Record<string, number> };
 }
@@ -99,14 +123,16 @@ function treeCpuSeconds(pid: number): number {
   return sum / CLK_TCK;
 }
 
-function summarize(name: string, m: Measured, dcCpuS: number, emulator: PhaseResult['emulator']): PhaseResult {
-  if (m.code !== 0 || !m.json) throw new Error(`${name}: gwb run exited ${m.code}: ${m.stderr.slice(-2000)}`);
+function summarize(name: string, driver: Driver, m: Measured, dcCpuS: number, emulator: PhaseResult['emulator']): PhaseResult {
+  if (m.code !== 0 || !m.json) throw new Error(`${name} (${driver}): gwb run exited ${m.code}: ${m.stderr.slice(-2000)}`);
   const s = m.json;
   return {
     name,
+    driver,
     wallMs: m.wallMs,
     engineMs: s.durationMs,
     mode: s.mode,
+    ...(s.fullReason ? { fullReason: s.fullReason } : {}),
     status: s.status,
     groups: s.groups,
     members: s.members,
@@ -116,6 +142,7 @@ function summarize(name: string, m: Measured, dcCpuS: number, emulator: PhaseRes
     phases: s.phases,
     coreCpuS: s.cpuMs ? (s.cpuMs.user + s.cpuMs.system) / 1000 : NaN,
     dcCpuS,
+    loadavg: loadavg().map((x) => Math.round(x * 100) / 100),
     emulator,
   };
 }
@@ -128,215 +155,256 @@ interface Floor {
 }
 
 interface BigGroupCheck {
+  driver: Driver;
   members: number;
   expected: number;
   exact: boolean;
   readMs: number;
 }
 
-async function main(): Promise<void> {
-  log(`tenant: ${groups} groups, ${links} links, ${users} synced users${bigGroup ? ` (one group of ${bigGroup}, ${changes} adds + ${changes} removes)` : ''}${budget ? `, Graph budget ${budget} RU / 10 s enforced` : ''}`);
+/** The lab's config with the Kerberos driver instead of ldapts' simple bind: config-kerberos.json beside it. */
+function writeKerberosConfig(lab: Lab): string {
+  const doc = JSON.parse(readFileSync(lab.config!.path, 'utf8'));
+  const { bindDn: _bindDn, password: _password, ...directory } = doc.directory;
+  doc.directory = { ...directory, ...kerberosDirectory(lab) };
+  const path = join(dirname(lab.config!.path), 'config-kerberos.json');
+  writeFileSync(path, JSON.stringify(doc, null, 2));
+  return path;
+}
+
+/** A fresh lab (from the seeded snapshot when there is one) holding the bench tenant, for one driver. */
+async function openSide(driver: Driver): Promise<Side> {
   const t0 = Date.now();
-  const lab: Lab = await startLab({ users, log, seedSnapshot: true });
-  const setupMs = Date.now() - t0;
-  log(`lab ready in ${setupMs} ms (seeding ${lab.timings.seed} ms for ${users} users: ${Math.round((users * 1000) / Math.max(1, lab.timings.seed))} users/s)`);
-  const env = { ...process.env, ...lab.config!.env };
-  const store = lab.store!;
-  const graph = lab.graph!;
-  graph.delta.settings.pageSize = deltaPage;
-  graph.delta.settings.memberChunk = deltaChunk;
-  const ids = lab.seeded.users!.synced.map((u) => u.id);
-  const rand = rng(groups * 31 + links);
-  const groupIds: string[] = [];
-  if (bigGroup) {
-    const g = store.addGroup({ displayName: 'Bench big group', description: `${bigGroup} members`, mailEnabled: false, securityEnabled: true, mailNickname: 'benchbig' });
-    groupIds.push(g.id);
-    for (let k = 0; k < bigGroup; k++) store.addMember(g.id, ids[k]);
-    for (let i = 0; i < smallGroups; i++) {
-      const sg = store.addGroup({ displayName: `Bench group ${i}`, description: null, mailEnabled: false, securityEnabled: true, mailNickname: `bench${i}` });
-      groupIds.push(sg.id);
-      const start = Math.floor(rand() * ids.length);
-      for (let k = 0; k < 10; k++) store.addMember(sg.id, ids[(start + k) % ids.length]);
-    }
-  } else {
-    // Member counts: a skewed spread around links/groups (a few large groups, many small ones), summing to `links`.
-    const weights = Array.from({ length: groups }, () => Math.pow(rand(), 3) + 0.05);
-    const total = weights.reduce((a, b) => a + b, 0);
-    let remaining = links;
-    for (let i = 0; i < groups; i++) {
-      const g = store.addGroup({ displayName: `Bench group ${i}`, description: i % 2 ? `Synthetic group ${i}` : null, mailEnabled: false, securityEnabled: true, mailNickname: `bench${i}` });
-      groupIds.push(g.id);
-      const n = i === groups - 1 ? Math.min(remaining, ids.length) : Math.min(remaining, Math.min(ids.length, Math.max(0, Math.round((weights[i] / total) * links))));
-      remaining -= n;
-      const start = Math.floor(rand() * ids.length);
-      for (let k = 0; k < n; k++) store.addMember(g.id, ids[(start + k) % ids.length]);
-    }
-  }
-  log(`tenant built in ${Date.now() - t0 - setupMs} ms; store: ${JSON.stringify(store.counts())}`);
+  const lab = await startLab({ users, log, seedSnapshot: true });
+  const labMs = Date.now() - t0;
+  log(`${driver} lab ready in ${labMs} ms (seeding ${lab.timings.seed} ms for ${users} users: ${Math.round((users * 1000) / Math.max(1, lab.timings.seed))} users/s)`);
+  lab.graph!.delta.settings.pageSize = deltaPage;
+  lab.graph!.delta.settings.memberChunk = deltaChunk;
+  const tenant = buildTenant(lab, shape);
+  log(`${driver} tenant built in ${Date.now() - t0 - labMs} ms; store: ${JSON.stringify(lab.store!.counts())}`);
+  const configPath = driver === 'Kerberos' ? writeKerberosConfig(lab) : lab.config!.path;
+  const url = JSON.parse(readFileSync(configPath, 'utf8')).directory.urls[0] as string;
+  return { driver, tenant, lab, configPath, url, env: { ...process.env, ...lab.config!.env } };
+}
 
-  // Graph budget: enforced by the emulator, paced by the core (tenant.resourceUnitBudget) — or both off.
-  const setBudget = (ru: number | undefined) => {
-    const cfg = JSON.parse(readFileSync(lab.config!.path, 'utf8'));
-    cfg.tenant.resourceUnitBudget = ru ?? 0;
-    writeFileSync(lab.config!.path, JSON.stringify(cfg, null, 2));
-    graph.faults.set({ resourceUnits: ru ? { enabled: true, capacity: ru } : { enabled: false } });
-  };
-  if (budget) setBudget(budget);
+/** Graph budget: enforced by the side's emulator, paced by its core (tenant.resourceUnitBudget) — or both off. */
+function setBudget(side: Side, ru: number | undefined): void {
+  const cfg = JSON.parse(readFileSync(side.configPath, 'utf8'));
+  cfg.tenant.resourceUnitBudget = ru ?? 0;
+  writeFileSync(side.configPath, JSON.stringify(cfg, null, 2));
+  side.lab.graph!.faults.set({ resourceUnits: ru ? { enabled: true, capacity: ru } : { enabled: false } });
+}
 
-  const dcPid = lab.dc.pid;
-  const results: PhaseResult[] = [];
-  const run = async (name: string, extra: string[] = []) => {
-    log(`${name}…`);
-    graph.stats.reset();
-    const cpu0 = treeCpuSeconds(dcPid);
-    const m = await runCore(cli, ['run', '--config', lab.config!.path, '--json', ...extra], env);
-    const dcCpuS = treeCpuSeconds(dcPid) - cpu0;
-    const st = graph.stats.snapshot();
-    const r = summarize(name, m, dcCpuS, {
-      requests: st.graph + st.batchItems,
-      resourceUnits: st.resourceUnits,
-      throttled429: st.byStatus['429'] ?? 0,
-      byRoute: st.byRoute,
-      unitsByRoute: st.resourceUnitsByRoute,
-    });
-    log(`${name}: ${r.wallMs} ms, ${r.ldap.writes} LDAP writes, ${r.emulator.requests} Graph requests, ${r.emulator.resourceUnits} RU, ${r.emulator.throttled429} × 429, core CPU ${r.coreCpuS.toFixed(1)} s, DC CPU ${dcCpuS.toFixed(1)} s, peak ${r.peakRssMb} MiB`);
-    results.push(r);
-    return r;
-  };
-  await run(`initial (full)${budget ? `, budget ${budget}` : ''}`);
-  await run('no-change delta');
-  let check: BigGroupCheck | undefined;
-  if (bigGroup) {
-    const id = groupIds[0];
-    for (let k = 0; k < changes; k++) store.removeMember(id, ids[k]);
-    for (let k = bigGroup; k < bigGroup + changes; k++) store.addMember(id, ids[k]);
-    await run(`delta: ${changes} adds + ${changes} removes`);
-    log('reading the big group back with ranged member reads…');
-    const client = await lab.dc.connect('admin');
-    try {
-      const t = Date.now();
-      const [g] = (await readAnchoredGroups(client, lab.dc.baseDn)).filter((x) => x.anchor === `Group_${id}`);
-      const got = (await readMembers(client, g.dn)).map((dn) => normalizeDn(dn)).sort();
-      const readMs = Date.now() - t;
-      const byId = new Map(lab.seeded.users!.synced.map((u, i) => [u.id, normalizeDn(lab.seeded.users!.ad[i].dn)]));
-      const want = store.membersOf(id).map((m) => byId.get(m.id)!).sort();
-      const exact = got.length === want.length && got.every((dn, i) => dn === want[i]);
-      check = { members: got.length, expected: want.length, exact, readMs };
-      log(`big group in AD: ${got.length} members (expected ${want.length}): ${exact ? 'exact' : 'MISMATCH'} (read in ${readMs} ms)`);
-    } finally {
-      await client.unbind();
-    }
-  } else {
-    // 1% change: half renamed (rename + displayName), half with 5 member adds + 5 removes.
-    const changed = Math.max(1, Math.round(groups / 100));
-    for (let i = 0; i < changed; i++) {
-      const id = groupIds[Math.floor((i * groups) / changed)];
-      if (i % 2 === 0) store.updateGroup(id, { displayName: `Bench group renamed ${i}` });
-      else {
-        const current = store.membersOf(id).map((m) => m.id);
-        for (const m of current.slice(0, 5)) store.removeMember(id, m);
-        let added = 0;
-        for (let k = 0; added < 5 && k < ids.length; k++) {
-          const u = ids[Math.floor(rand() * ids.length)];
-          if (!store.isMember(id, u)) {
-            store.addMember(id, u);
-            added++;
-          }
-        }
-      }
-    }
-    await run('1%-change delta');
-  }
-  if (budget) {
-    await run(`full, forced, budget ${budget}`, ['--full']);
-    setBudget(undefined);
-    await run('full, forced, unthrottled', ['--full']);
-  }
+async function runCycle(side: Side, name: string, extra: string[] = []): Promise<PhaseResult> {
+  log(`${name} (${side.driver})…`);
+  const graph = side.lab.graph!;
+  graph.stats.reset();
+  const cpu0 = treeCpuSeconds(side.lab.dc.pid);
+  const m = await runCore(cli, ['run', '--config', side.configPath, '--json', ...extra], side.env);
+  const dcCpuS = treeCpuSeconds(side.lab.dc.pid) - cpu0;
+  const st = graph.stats.snapshot();
+  const r = summarize(name, side.driver, m, dcCpuS, {
+    requests: st.graph + st.batchItems,
+    resourceUnits: st.resourceUnits,
+    throttled429: st.byStatus['429'] ?? 0,
+    byRoute: st.byRoute,
+    unitsByRoute: st.resourceUnitsByRoute,
+  });
+  log(`${name} (${side.driver}): ${r.mode}${r.fullReason ? ` (${r.fullReason})` : ''}, ${r.wallMs} ms, ${r.ldap.writes} LDAP writes, ${r.emulator.requests} Graph requests, ${r.emulator.resourceUnits} RU, ${r.emulator.throttled429} × 429, core CPU ${r.coreCpuS.toFixed(1)} s, DC CPU ${dcCpuS.toFixed(1)} s, peak ${r.peakRssMb} MiB, load ${r.loadavg[0]}`);
+  return r;
+}
 
-  // Final AD state → LDIF (groups with their members).
-  const ldifPath = join(tmpdir(), `gwb-bench-${process.pid}.ldif`);
-  let floorResult: Floor | undefined;
-  if (floor) {
-    log('reading the final AD state for the floor…');
-    const client = await lab.dc.connect('admin');
-    const out = createWriteStream(ldifPath);
-    let entries = 0;
-    let values = 0;
-    for (const g of await readAnchoredGroups(client, lab.dc.baseDn)) {
-      const members = await readMembers(client, g.dn);
-      values += members.length;
-      entries++;
-      const ok = out.write(
-        ldifEntry(g.dn, {
-          objectClass: ['top', 'group'],
-          groupType: g.groupType,
-          displayName: g.displayName,
-          description: g.description,
-          adminDescription: g.adminDescription,
-          'msDS-ExternalDirectoryObjectId': g.anchor,
-          member: members.length ? members : undefined,
-        }),
-      );
-      if (!ok) await new Promise<void>((r) => out.once('drain', () => r()));
-    }
-    await new Promise((r) => out.end(r));
+/** Read the big group back from the side's DC with ranged member reads and compare it with the emulator's. */
+async function checkBigGroup(side: Side): Promise<BigGroupCheck> {
+  const { lab, groupIds } = side.tenant;
+  const id = groupIds[0];
+  log(`reading the big group back with ranged member reads (${side.driver} lab)…`);
+  const client = await lab.dc.connect('admin');
+  try {
+    const t = Date.now();
+    const [g] = (await readAnchoredGroups(client, lab.dc.baseDn)).filter((x) => x.anchor === `Group_${id}`);
+    const got = (await readMembers(client, g.dn)).map((dn) => normalizeDn(dn)).sort();
+    const readMs = Date.now() - t;
+    const byId = new Map(lab.seeded.users!.synced.map((u, i) => [u.id, normalizeDn(lab.seeded.users!.ad[i].dn)]));
+    const want = lab.store!.membersOf(id).map((m) => byId.get(m.id)!).sort();
+    const exact = got.length === want.length && got.every((dn, i) => dn === want[i]);
+    log(`big group in AD (${side.driver}): ${got.length} members (expected ${want.length}): ${exact ? 'exact' : 'MISMATCH'} (read in ${readMs} ms)`);
+    return { driver: side.driver, members: got.length, expected: want.length, exact, readMs };
+  } finally {
     await client.unbind();
-    await lab.stop();
+  }
+}
 
-    log('floor: a fresh DC with the same users…');
-    const fresh = await startLab({ users, graph: false, log, seedSnapshot: true });
-    try {
-      const cpu0 = treeCpuSeconds(fresh.dc.pid);
-      const t = await timeCommand('ldapadd', ['-x', '-H', fresh.dc.url, '-D', fresh.dc.admin.bindDn, '-w', fresh.dc.admin.password, '-f', ldifPath], { ...process.env, LDAPTLS_CACERT: fresh.dc.caFile });
-      if (t.code !== 0) throw new Error(`ldapadd failed (${t.code}): ${t.stderr.slice(-1000)}`);
-      floorResult = { wallMs: t.wallMs, entries, values, dcCpuS: treeCpuSeconds(fresh.dc.pid) - cpu0 };
-      log(`floor: ldapadd of ${entries} groups / ${values} member values: ${t.wallMs} ms, DC CPU ${floorResult.dcCpuS.toFixed(1)} s`);
-    } finally {
-      await fresh.stop();
-      rmSync(ldifPath, { force: true });
+/** The floor: the final AD state of `lab` as LDIF, imported with ldapadd into a fresh DC with the same users. */
+async function measureFloor(lab: Lab, stopLabs: () => Promise<void>): Promise<Floor> {
+  const ldifPath = join(tmpdir(), `gwb-bench-${process.pid}.ldif`);
+  log('reading the final AD state for the floor…');
+  const client = await lab.dc.connect('admin');
+  const out = createWriteStream(ldifPath);
+  let entries = 0;
+  let values = 0;
+  for (const g of await readAnchoredGroups(client, lab.dc.baseDn)) {
+    const members = await readMembers(client, g.dn);
+    values += members.length;
+    entries++;
+    const ok = out.write(
+      ldifEntry(g.dn, {
+        objectClass: ['top', 'group'],
+        groupType: g.groupType,
+        displayName: g.displayName,
+        description: g.description,
+        adminDescription: g.adminDescription,
+        'msDS-ExternalDirectoryObjectId': g.anchor,
+        member: members.length ? members : undefined,
+      }),
+    );
+    if (!ok) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise((r) => out.end(r));
+  await client.unbind();
+  await stopLabs();
+
+  log('floor: a fresh DC with the same users…');
+  const fresh = await startLab({ users, graph: false, log, seedSnapshot: true });
+  try {
+    const cpu0 = treeCpuSeconds(fresh.dc.pid);
+    const t = await timeCommand('ldapadd', ['-x', '-H', fresh.dc.url, '-D', fresh.dc.admin.bindDn, '-w', fresh.dc.admin.password, '-f', ldifPath], { ...process.env, LDAPTLS_CACERT: fresh.dc.caFile });
+    if (t.code !== 0) throw new Error(`ldapadd failed (${t.code}): ${t.stderr.slice(-1000)}`);
+    const f = { wallMs: t.wallMs, entries, values, dcCpuS: treeCpuSeconds(fresh.dc.pid) - cpu0 };
+    log(`floor: ldapadd of ${entries} groups / ${values} member values: ${t.wallMs} ms, DC CPU ${f.dcCpuS.toFixed(1)} s`);
+    return f;
+  } finally {
+    await fresh.stop();
+    rmSync(ldifPath, { force: true });
+  }
+}
+
+/** Kerberos / ldapts per cycle both drivers ran (a ratio is null where ldapts' value is 0). */
+interface Comparison {
+  cycle: string;
+  wall: number | null;
+  coreCpu: number | null;
+  dcCpu: number | null;
+  peakRss: number | null;
+  ldapOps: number | null;
+  graphRequests: number | null;
+}
+
+const ldapOps = (p: PhaseResult): number => p.ldap.searches + p.ldap.writes;
+const ratio = (k: number, l: number): number | null => (l > 0 && Number.isFinite(k) ? Math.round((k / l) * 1000) / 1000 : null);
+
+function compare(results: PhaseResult[]): Comparison[] {
+  const out: Comparison[] = [];
+  for (const l of results.filter((p) => p.driver === 'ldapts')) {
+    const k = results.find((p) => p.driver === 'Kerberos' && p.name === l.name);
+    if (!k) continue;
+    out.push({
+      cycle: l.name,
+      wall: ratio(k.wallMs, l.wallMs),
+      coreCpu: ratio(k.coreCpuS, l.coreCpuS),
+      dcCpu: ratio(k.dcCpuS, l.dcCpuS),
+      peakRss: ratio(k.peakRssMb, l.peakRssMb),
+      ldapOps: ratio(ldapOps(k), ldapOps(l)),
+      graphRequests: ratio(k.emulator.requests, l.emulator.requests),
+    });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const load0 = loadavg();
+  log(`tenant: ${groups} groups, ${links} links, ${users} synced users${bigGroup ? ` (one group of ${bigGroup}, ${changes} adds + ${changes} removes)` : ''}${budget ? `, Graph budget ${budget} RU / 10 s enforced` : ''}${kerberos ? '; drivers: ldapts and Kerberos (two labs, same tenant)' : ''}`);
+  const sides: Side[] = [];
+  const stopLabs = async () => {
+    for (const s of sides) await s.lab.stop();
+  };
+  const results: PhaseResult[] = [];
+  const checks: BigGroupCheck[] = [];
+  let floorResult: Floor | undefined;
+  try {
+    sides.push(await openSide('ldapts'));
+    if (kerberos) sides.push(await openSide('Kerberos'));
+    if (budget) for (const s of sides) setBudget(s, budget);
+    // Each cycle on every side in turn (ldapts first): the drivers meet the same machine load, cycle by cycle.
+    const each = async (name: string) => {
+      for (const s of sides) results.push(await runCycle(s, name));
+    };
+    await each(`initial (full)${budget ? `, budget ${budget}` : ''}`);
+    await each('no-change delta');
+    const changed = sides.map((s) => changeTenant(s.tenant));
+    await each(changed[0]);
+    if (bigGroup) for (const s of sides) checks.push(await checkBigGroup(s));
+    if (budget) {
+      results.push(await runCycle(sides[0], `full, forced, budget ${budget}`, ['--full']));
+      setBudget(sides[0], undefined);
+      results.push(await runCycle(sides[0], 'full, forced, unthrottled', ['--full']));
     }
-  } else {
-    await lab.stop();
+    if (floor) floorResult = await measureFloor(sides[0].lab, stopLabs);
+  } finally {
+    await stopLabs();
   }
 
+  const comparison = kerberos ? compare(results) : undefined;
   const report = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadavg: loadavg() },
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadavgStart: load0, loadavg: loadavg() },
     tenant: { groups, links, users, ...(bigGroup ? { bigGroup, changes } : {}), deltaPage, deltaChunk, ...(budget ? { budget } : {}) },
-    seedMs: lab.timings.seed,
+    drivers: sides.map((s) => ({ driver: s.driver, url: s.url })),
+    seedMs: sides[0].lab.timings.seed,
     results,
+    ...(comparison ? { comparison } : {}),
     floor: floorResult,
-    ...(check ? { bigGroupCheck: check } : {}),
+    ...(checks.length ? { bigGroupChecks: checks } : {}),
   };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
-  const tag = bigGroup ? `big${bigGroup}` : `${groups}-${links}${budget ? `-ru${budget}` : ''}`;
+  const tag = `${bigGroup ? `big${bigGroup}` : `${groups}-${links}${budget ? `-ru${budget}` : ''}`}${kerberos ? '-kerberos' : ''}`;
   const file = join(root, 'bench/results', `${tag}-${report.date.slice(0, 19).replace(/[:T]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2));
   printTable(report);
   log(`written ${file}`);
-  if (check && !check.exact) process.exitCode = 1;
+  if (checks.some((c) => !c.exact)) process.exitCode = 1;
 }
 
-function printTable(r: { results: PhaseResult[]; floor?: Floor; tenant: Record<string, unknown>; bigGroupCheck?: BigGroupCheck }): void {
+const fmtRatio = (x: number | null): string => (x === null ? '—' : `${x.toFixed(2)}×`);
+
+function printTable(r: { results: PhaseResult[]; comparison?: Comparison[]; floor?: Floor; tenant: Record<string, unknown>; bigGroupChecks?: BigGroupCheck[] }): void {
+  const print = (rows: string[][]) => {
+    const w = rows[0].map((_, i) => Math.max(...rows.map((x) => x[i].length)));
+    for (const row of rows) process.stdout.write(row.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ') + '\n');
+  };
+  const both = !!r.comparison;
   const rows = [['cycle', 'wall s', '× floor', 'engine s', 'core CPU s', 'DC CPU s', 'LDAP writes', 'member values', 'Graph req', 'RU', '429s', 'paced s', 'peak RSS MiB']];
   const f = r.floor?.wallMs;
   for (const p of r.results) {
     rows.push([
-      p.name, (p.wallMs / 1000).toFixed(1), f && p.mode === 'full' && p.ldap.writes > 0 ? (p.wallMs / f).toFixed(2) : '',
+      both ? `${p.name}, ${p.driver}` : p.name, (p.wallMs / 1000).toFixed(1), f && p.driver === 'ldapts' && p.mode === 'full' && p.ldap.writes > 0 ? (p.wallMs / f).toFixed(2) : '',
       (p.engineMs / 1000).toFixed(1), p.coreCpuS.toFixed(1), p.dcCpuS.toFixed(1), String(p.ldap.writes),
       String(p.ldap.memberValuesAdded + p.ldap.memberValuesRemoved), String(p.emulator.requests), String(p.emulator.resourceUnits),
       String(p.emulator.throttled429), (Number(p.graph.pacedWaitMs ?? 0) / 1000).toFixed(1), String(p.peakRssMb),
     ]);
   }
   if (r.floor) rows.push(['floor: ldapadd of the final state', (r.floor.wallMs / 1000).toFixed(1), '1.00', '', '', r.floor.dcCpuS.toFixed(1), String(r.floor.entries), String(r.floor.values), '', '', '', '', '']);
-  const w = rows[0].map((_, i) => Math.max(...rows.map((x) => x[i].length)));
   const t = r.tenant;
   process.stdout.write(`\n${t.groups} groups / ${t.links} links / ${t.users} users${t.bigGroup ? ` (one group of ${t.bigGroup})` : ''}; delta pages ${t.deltaPage} objects / ${t.deltaChunk} members${t.budget ? `; Graph budget ${t.budget} RU / 10 s enforced` : ''}\n`);
-  for (const row of rows) process.stdout.write(row.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ') + '\n');
+  print(rows);
   const forced = r.results.filter((p) => p.name.startsWith('full, forced'));
   if (forced.length === 2) process.stdout.write(`  forced full cycle under the budget / unthrottled: ${(forced[0].wallMs / forced[1].wallMs).toFixed(2)}×\n`);
-  if (r.bigGroupCheck) process.stdout.write(`  big group read back (ranged): ${r.bigGroupCheck.members} members, expected ${r.bigGroupCheck.expected}: ${r.bigGroupCheck.exact ? 'exact' : 'MISMATCH'}\n`);
-  for (const p of r.results) process.stdout.write(`  ${p.name} phases: ${p.phases.map((x) => `${x.name} ${(x.ms / 1000).toFixed(1)}s`).join(', ')}\n`);
+  for (const c of r.bigGroupChecks ?? []) process.stdout.write(`  big group read back (ranged, ${c.driver} lab): ${c.members} members, expected ${c.expected}: ${c.exact ? 'exact' : 'MISMATCH'}\n`);
+  for (const p of r.results) process.stdout.write(`  ${p.name}${both ? `, ${p.driver}` : ''} phases: ${p.phases.map((x) => `${x.name} ${(x.ms / 1000).toFixed(1)}s`).join(', ')}\n`);
+  if (!r.comparison) return;
+
+  // One table, both drivers: each cycle's ldapts row, Kerberos row and the Kerberos / ldapts ratios.
+  process.stdout.write('\nKerberos driver (S.DS.P via edge-js, signed+sealed on 389) vs ldapts (LDAPS, simple bind), same tenant, same run\n');
+  const cmp = [['cycle', 'driver', 'wall s', 'core CPU s', 'DC CPU s', 'peak RSS MiB', 'LDAP ops', 'Graph req', 'load 1m']];
+  for (const c of r.comparison) {
+    for (const p of r.results.filter((x) => x.name === c.cycle)) {
+      cmp.push([c.cycle, p.driver, (p.wallMs / 1000).toFixed(1), p.coreCpuS.toFixed(1), p.dcCpuS.toFixed(1), String(p.peakRssMb), String(ldapOps(p)), String(p.emulator.requests), p.loadavg[0].toFixed(1)]);
+    }
+    cmp.push(['', 'Kerberos / ldapts', fmtRatio(c.wall), fmtRatio(c.coreCpu), fmtRatio(c.dcCpu), fmtRatio(c.peakRss), fmtRatio(c.ldapOps), fmtRatio(c.graphRequests), '']);
+  }
+  print(cmp);
+  const initial = r.comparison[0];
+  if (initial) process.stdout.write(`  initial cycle, Kerberos / ldapts: wall ${fmtRatio(initial.wall)}, core CPU ${fmtRatio(initial.coreCpu)}, DC CPU ${fmtRatio(initial.dcCpu)} (goal: within 1.2×)\n`);
 }
 
 main().catch((err) => {

@@ -29,12 +29,16 @@ export function testDirectoryDriver(): TestDirectoryDriver {
   return process.env.GWB_TEST_DIRECTORY_AUTH === 'kerberos' ? 'kerberos' : 'simple';
 }
 
+/** The directory settings of the Kerberos driver for a lab DC: ldap://<ip>:389 and the DC's gwb-svc keytab. */
+export function kerberosDirectory(lab: Lab): Pick<ResolvedConfig['directory'], 'urls' | 'auth'> {
+  const k = lab.dc.kerberos;
+  return { urls: [`ldap://${lab.dc.ip}:389`], auth: { type: 'kerberos', keytab: k.keytab, principal: k.principal, krb5Config: k.krb5Conf } };
+}
+
 /** Point a resolved config at the lab DC with the chosen driver. */
 export function useDirectoryDriver(config: ResolvedConfig, lab: Lab, driver: TestDirectoryDriver = testDirectoryDriver()): ResolvedConfig {
   if (driver === 'kerberos') {
-    const k = lab.dc.kerberos;
-    config.directory.urls = [`ldap://${lab.dc.ip}:389`];
-    config.directory.auth = { type: 'kerberos', keytab: k.keytab, principal: k.principal, krb5Config: k.krb5Conf };
+    Object.assign(config.directory, kerberosDirectory(lab));
     config.directory.bindDn = '';
     config.directory.password = '';
   }
