@@ -13,3 +13,8 @@ export function ldifEntry(dn: string, attrs: Record<string, string | string[] | 
   }
   return lines.join('\n') + '\n\n';
 }
+
+/** A `changetype: modify` record adding `values` to `attr`. */
+export function ldifModifyAdd(dn: string, attr: string, values: string[]): string {
+  return [ldifLine('dn', dn), 'changetype: modify', `add: ${attr}`, ...values.map((v) => ldifLine(attr, v)), '-'].join('\n') + '\n\n';
+}

@@ -14,6 +14,8 @@
  * budget and once unthrottled (no enforcement, no pacing) to compare.
  * --big-group N: one group of N members plus K small groups (default 2,000 × 10); then C adds + C removes
  * (default N/10 each) in the big group; the bench reads the big group back with ranged `member` reads and checks it.
+ * The core's LDAP timeout is 120 s there (--directory-timeout-ms): one modify of a 500,000-member group on a loaded DC.
+ * The synced users come from a seeded DC snapshot, built offline the first time (bench/seed-offline.ts).
  * --kerberos: the same run also drives a second lab with the same tenant (same seed) through the Kerberos directory
  * driver (S.DS.P via edge-js, Negotiate signed+sealed on ldap://<dc>:389, the lab's gwb-svc keytab, no password);
  * each cycle runs on the ldapts lab (LDAPS, simple bind) and then on the Kerberos lab, and one table compares them
@@ -23,10 +25,12 @@ import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, writeF
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startLab, type Lab } from '../test/lab/fixture';
-import { kerberosDirectory, readAnchoredGroups, readMembers } from '../test/integration/engine-helpers';
+import type { Client } from 'ldapts';
+import { kerberosDirectory, readAnchoredGroups } from '../test/integration/engine-helpers';
 import { normalizeDn } from '../src/directory/dn';
-import { ldifEntry } from './ldif';
+import { ldifEntry, ldifModifyAdd } from './ldif';
 import { runCore, timeCommand, type Measured } from './measure';
+import { ensureSeededSnapshot, type OfflineSeed } from './seed-offline';
 import { buildTenant, changeTenant, type BenchTenant, type TenantShape } from './tenant';
 
 const root = join(__dirname, '..');
@@ -49,6 +53,8 @@ const shape: TenantShape = { groups, links, smallGroups, changes, ...(bigGroup ?
 /** Objects and members@delta entries per page of the emulator's delta rounds (undocumented in Graph). */
 const deltaPage = arg('delta-page', 100)!;
 const deltaChunk = arg('delta-chunk', 1000)!;
+/** The core's LDAP operation timeout (config directory.timeoutMs; default 30 s, 120 s for --big-group). */
+const directoryTimeoutMs = arg('directory-timeout-ms', bigGroup ? 120_000 : undefined);
 const BUDGETS: Record<string, number> = { S: 3500, M: 5000, L: 8000 };
 const budgetArg = (() => {
   const i = process.argv.indexOf('--graph-budget');
@@ -96,6 +102,8 @@ interface PhaseResult {
 }
 
 const CLK_TCK = 100;
+/** Member values per request of the floor's LDIF. */
+const FLOOR_CHUNK = 5000;
 
 /** utime + stime (s) of `pid` and all its descendants, from /proc. */
 function treeCpuSeconds(pid: number): number {
@@ -154,6 +162,26 @@ interface Floor {
   dcCpuS: number;
 }
 
+/**
+ * A group's `member` read in explicit `member;range=lo-hi` windows of AD's MaxValRange (1500), as a client of
+ * Windows AD must (Samba returns every value to a plain `member` read). No server time limit: a window of a
+ * 500,000-member group on a loaded DC can take longer than ldapts' default 10 s.
+ */
+async function readMemberRanges(client: Client, dn: string, window = 1500): Promise<string[]> {
+  const out: string[] = [];
+  for (let lo = 0; ; ) {
+    const { searchEntries } = await client.search(dn, { scope: 'base', attributes: [`member;range=${lo}-${lo + window - 1}`], timeLimit: 0 });
+    const e = searchEntries[0];
+    const key = Object.keys(e).find((k) => k.toLowerCase().startsWith('member;range=') && ([] as unknown[]).concat(e[k]).length > 0);
+    if (!key) break;
+    const values = ([] as unknown[]).concat(e[key]).map(String);
+    out.push(...values);
+    if (key.endsWith('-*')) break;
+    lo += values.length;
+  }
+  return out;
+}
+
 interface BigGroupCheck {
   driver: Driver;
   members: number;
@@ -183,6 +211,11 @@ async function openSide(driver: Driver): Promise<Side> {
   const tenant = buildTenant(lab, shape);
   log(`${driver} tenant built in ${Date.now() - t0 - labMs} ms; store: ${JSON.stringify(lab.store!.counts())}`);
   const configPath = driver === 'Kerberos' ? writeKerberosConfig(lab) : lab.config!.path;
+  if (directoryTimeoutMs) {
+    const cfg = JSON.parse(readFileSync(configPath, 'utf8'));
+    cfg.directory.timeoutMs = directoryTimeoutMs;
+    writeFileSync(configPath, JSON.stringify(cfg, null, 2));
+  }
   const url = JSON.parse(readFileSync(configPath, 'utf8')).directory.urls[0] as string;
   return { driver, tenant, lab, configPath, url, env: { ...process.env, ...lab.config!.env } };
 }
@@ -223,7 +256,7 @@ async function checkBigGroup(side: Side): Promise<BigGroupCheck> {
   try {
     const t = Date.now();
     const [g] = (await readAnchoredGroups(client, lab.dc.baseDn)).filter((x) => x.anchor === `Group_${id}`);
-    const got = (await readMembers(client, g.dn)).map((dn) => normalizeDn(dn)).sort();
+    const got = (await readMemberRanges(client, g.dn)).map((dn) => normalizeDn(dn)).sort();
     const readMs = Date.now() - t;
     const byId = new Map(lab.seeded.users!.synced.map((u, i) => [u.id, normalizeDn(lab.seeded.users!.ad[i].dn)]));
     const want = lab.store!.membersOf(id).map((m) => byId.get(m.id)!).sort();
@@ -244,10 +277,13 @@ async function measureFloor(lab: Lab, stopLabs: () => Promise<void>): Promise<Fl
   let entries = 0;
   let values = 0;
   for (const g of await readAnchoredGroups(client, lab.dc.baseDn)) {
-    const members = await readMembers(client, g.dn);
+    const members = await readMemberRanges(client, g.dn);
     values += members.length;
     entries++;
-    const ok = out.write(
+    // One LDAP request must stay under Samba's 16 MiB limit (`ldap max authenticated request size`): a large
+    // group is added with its first FLOOR_CHUNK members, the rest follow in modifies of FLOOR_CHUNK values.
+    const chunks = Array.from({ length: Math.ceil(members.length / FLOOR_CHUNK) }, (_, i) => members.slice(i * FLOOR_CHUNK, (i + 1) * FLOOR_CHUNK));
+    let ok = out.write(
       ldifEntry(g.dn, {
         objectClass: ['top', 'group'],
         groupType: g.groupType,
@@ -255,9 +291,13 @@ async function measureFloor(lab: Lab, stopLabs: () => Promise<void>): Promise<Fl
         description: g.description,
         adminDescription: g.adminDescription,
         'msDS-ExternalDirectoryObjectId': g.anchor,
-        member: members.length ? members : undefined,
+        member: chunks.length ? chunks[0] : undefined,
       }),
     );
+    for (const more of chunks.slice(1)) {
+      if (!ok) await new Promise<void>((r) => out.once('drain', () => r()));
+      ok = out.write(ldifModifyAdd(g.dn, 'member', more));
+    }
     if (!ok) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise((r) => out.end(r));
@@ -318,6 +358,10 @@ async function main(): Promise<void> {
   const stopLabs = async () => {
     for (const s of sides) await s.lab.stop();
   };
+  // The synced users are seeded offline into a snapshot of the golden DC (bench/seed-offline.ts) unless one exists;
+  // startLab then clones that snapshot.
+  const offlineSeed: OfflineSeed = await ensureSeededSnapshot(users, log);
+  if (offlineSeed.built) log(`offline seeding: ${users} users in ${(offlineSeed.wallMs / 1000).toFixed(0)} s wall, ${offlineSeed.cpuS.toFixed(0)} CPU-s (${((offlineSeed.cpuS * 1000) / users).toFixed(2)} ms CPU/user)`);
   const results: PhaseResult[] = [];
   const checks: BigGroupCheck[] = [];
   let floorResult: Floor | undefined;
@@ -348,9 +392,10 @@ async function main(): Promise<void> {
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadavgStart: load0, loadavg: loadavg() },
-    tenant: { groups, links, users, ...(bigGroup ? { bigGroup, changes } : {}), deltaPage, deltaChunk, ...(budget ? { budget } : {}) },
+    tenant: { groups, links, users, ...(bigGroup ? { bigGroup, changes } : {}), deltaPage, deltaChunk, ...(budget ? { budget } : {}), ...(directoryTimeoutMs ? { directoryTimeoutMs } : {}) },
     drivers: sides.map((s) => ({ driver: s.driver, url: s.url })),
     seedMs: sides[0].lab.timings.seed,
+    offlineSeed: { ...offlineSeed, users },
     results,
     ...(comparison ? { comparison } : {}),
     floor: floorResult,
