@@ -82,10 +82,17 @@ async function main(): Promise<void> {
   };
   const timer = setInterval(sample, 20);
   const snapshotAt = process.env.GWB_MEM_SNAPSHOT;
+  // With --expose-gc (bench --live): the live heap after a full GC at the start of each phase (what is really held).
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const live: Record<string, number> = {};
   sink.on((e) => {
     if (e.type !== 'log' || e.level !== 'verbose' || !e.message.endsWith('…')) return;
     sample();
     current = e.message.slice(0, -1);
+    if (gc) {
+      gc();
+      live[current] = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
+    }
     if (snapshotAt && current.startsWith(snapshotAt)) process.stderr.write(`heap snapshot: ${writeHeapSnapshot()}\n`);
   });
   const t = Date.now();
@@ -99,6 +106,7 @@ async function main(): Promise<void> {
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), cpuS: (cpu.user + cpu.system) / 1e6,
     groups: r.summary.groups, members: r.summary.members, writes: target.writes, values: target.values, graph: r.summary.graph,
     phases,
+    ...(gc ? { liveAtPhaseStartMb: live } : {}),
   }));
 }
 

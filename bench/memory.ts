@@ -33,6 +33,10 @@ const perGroup = Number(arg('members', '10'));
 const users = Number(arg('users', String(largest + 10_000)));
 const useTsx = process.argv.includes('--tsx');
 const snapshot = process.argv.includes('--snapshot') ? arg('snapshot', '') : undefined;
+// --live: a full GC at each phase start in the child (--expose-gc) and the live heap then (perturbs the peak a little).
+// --node-flags "...": V8/node flags for the child (e.g. "--max-old-space-size=192": how much of the peak is GC headroom).
+const liveHeap = process.argv.includes('--live');
+const nodeFlags = (process.argv.includes('--node-flags') ? arg('node-flags', '') : '').split(' ').filter(Boolean);
 const log = (m: string) => process.stderr.write(`[memory ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
 interface Row {
@@ -45,6 +49,7 @@ interface Row {
   values: number;
   graphRequests: number;
   phases: Record<string, { rssMb: number; heapMb: number; heapTotalMb: number; externalMb: number }>;
+  liveAtPhaseStartMb?: Record<string, number>;
 }
 
 /** The child as one CommonJS file, bundled like the core (build/build.mjs). */
@@ -59,7 +64,8 @@ async function bundleChild(): Promise<string> {
 
 function child(bundle: string | undefined, configPath: string, env: NodeJS.ProcessEnv): Promise<any> {
   return new Promise((resolve, reject) => {
-    const args = bundle ? [bundle, configPath] : [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench/memory-core.ts'), configPath];
+    const flags = [...nodeFlags, ...(liveHeap ? ['--expose-gc'] : [])];
+    const args = bundle ? [...flags, bundle, configPath] : [...flags, join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench/memory-core.ts'), configPath];
     const c = spawn(process.execPath, args, { env: snapshot ? { ...env, GWB_MEM_SNAPSHOT: snapshot } : env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -104,15 +110,15 @@ async function main(): Promise<void> {
       log(`${g} groups + one of ${largest}: tenant ready (${JSON.stringify(em.store.counts())}); running the core…`);
       const r = await child(bundle, written.path, { ...process.env, NODE_EXTRA_CA_CERTS: caFile, [CLIENT_SECRET_ENV]: em.clientSecret });
       if (r.status !== 'success') throw new Error(`cycle ${r.status}: ${r.error ?? ''}`);
-      rows.push({ groups: g, links: largest + g * perGroup, peakRssMb: r.peakRssMb, cpuS: r.cpuS, durationMs: r.durationMs, created: r.groups.created, values: r.values, graphRequests: r.graph?.requests ?? 0, phases: r.phases });
-      for (const [name, p] of Object.entries(r.phases as Row['phases'])) log(`  ${name}: RSS ${p.rssMb} MiB, heap ${p.heapMb}/${p.heapTotalMb} MiB, external ${p.externalMb} MiB`);
+      rows.push({ groups: g, links: largest + g * perGroup, peakRssMb: r.peakRssMb, cpuS: r.cpuS, durationMs: r.durationMs, created: r.groups.created, values: r.values, graphRequests: r.graph?.requests ?? 0, phases: r.phases, ...(r.liveAtPhaseStartMb ? { liveAtPhaseStartMb: r.liveAtPhaseStartMb } : {}) });
+      for (const [name, p] of Object.entries(r.phases as Row['phases'])) log(`  ${name}: RSS ${p.rssMb} MiB, heap ${p.heapMb}/${p.heapTotalMb} MiB, external ${p.externalMb} MiB${r.liveAtPhaseStartMb?.[name] !== undefined ? `, live at start ${r.liveAtPhaseStartMb[name]} MiB` : ''}`);
       log(`${g} groups: peak RSS ${r.peakRssMb} MiB, ${r.groups.created} groups created, ${r.values} member values, ${r.cpuS.toFixed(1)} s CPU`);
     } finally {
       await em.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const report = { date: new Date().toISOString(), runner: useTsx ? 'tsx' : 'bundled (esbuild, plain node)', machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadavg: loadavg() }, largest, perGroup, users, rows };
+  const report = { date: new Date().toISOString(), runner: useTsx ? 'tsx' : 'bundled (esbuild, plain node)', nodeFlags, liveHeap, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadavg: loadavg() }, largest, perGroup, users, rows };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const file = join(root, 'bench/results', `memory-${report.date.slice(0, 19).replace(/[:T]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2));
