@@ -1,6 +1,6 @@
 /**
  * npm run bench:watch-heap -- [--groups 300] [--members 5] [--users 300] [--minutes 20] [--interval 1]
- *                             [--change-every 2] [--store directory|file] [--sample 10] [--no-snapshots]
+ *                             [--change-every 2] [--store directory|file] [--sample 10] [--no-snapshots] [--cli gwb.cjs]
  *
  * Does watch mode leak? A small tenant and a fast interval give many cycles in little time (1,200 cycles in
  * 20 minutes at 1 s, the work of 100 minutes at the default 5 s): one `gwb watch` process runs while a change
@@ -25,7 +25,7 @@ import { runCore } from './measure';
 import { mulberry32 as rng } from '../test/lab/rng';
 
 const root = join(__dirname, '..');
-const cli = join(root, 'module/GroupWriteback/bin/gwb.cjs');
+
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : def;
@@ -34,6 +34,8 @@ const sarg = (name: string, def: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : def;
 };
+/** --cli: another bundle of the core (a before/after comparison); default the module's. */
+const cli = sarg('cli', join(root, 'module/GroupWriteback/bin/gwb.cjs'));
 const GROUPS = arg('groups', 300);
 const MEMBERS = arg('members', 5);
 const USERS = arg('users', 300);
@@ -210,7 +212,7 @@ async function main(): Promise<void> {
     const result = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, load: readFileSync('/proc/loadavg', 'utf8').trim(), node: process.version },
-      params: { groups: GROUPS, members: MEMBERS, users: USERS, minutes: MINUTES, intervalSeconds: INTERVAL, changeEverySeconds: CHANGE_EVERY, store: STORE, sampleSeconds: SAMPLE, snapshots: SNAPSHOTS },
+      params: { cli, groups: GROUPS, members: MEMBERS, users: USERS, minutes: MINUTES, intervalSeconds: INTERVAL, changeEverySeconds: CHANGE_EVERY, store: STORE, sampleSeconds: SAMPLE, snapshots: SNAPSHOTS },
       cycles: { started: cyclesStarted, quiet, wrote: cyclesStarted - quiet - failed, failed },
       changes,
       watcherExit: code,

@@ -1,6 +1,6 @@
 /**
  * npm run bench:watch -- [--groups 10000] [--members 5] [--users 1000] [--changes 200] [--minutes 30]
- *                        [--interval 5] [--store directory|file] [--no-faults]
+ *                        [--interval 5] [--store directory|file] [--no-faults] [--cli gwb.cjs]
  *
  * Watch mode on a large tenant: after the initial cycle (a `gwb run` process), one `gwb watch` process runs for
  * --minutes while --changes changes are made through the emulator's Graph API (HTTPS, the real Graph client) at
@@ -26,7 +26,7 @@ import { runCore } from './measure';
 import { mulberry32 as rng } from '../test/lab/rng';
 
 const root = join(__dirname, '..');
-const cli = join(root, 'module/GroupWriteback/bin/gwb.cjs');
+
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : def;
@@ -35,6 +35,8 @@ const sarg = (name: string, def: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : def;
 };
+/** --cli: another bundle of the core (a before/after comparison); default the module's. */
+const cli = sarg('cli', join(root, 'module/GroupWriteback/bin/gwb.cjs'));
 const GROUPS = arg('groups', 10_000);
 const MEMBERS = arg('members', 5);
 const USERS = arg('users', 1000);
@@ -145,6 +147,7 @@ async function main(): Promise<void> {
     let created = 0;
     const busy = new Set<string>();
     const faultsLog: string[] = [];
+    const faultEnds: { fault: string; at: number; downS: number }[] = [];
     const faults = (async () => {
       if (!FAULTS) return;
       await sleep(Math.max(0, startedAt + dcAt - Date.now()));
@@ -154,12 +157,14 @@ async function main(): Promise<void> {
       await sleep(20_000);
       await lab.dc.restart();
       faultsLog.push(`DC restart at ${Math.round(dcAt / 1000)} s: down ${Math.round((Date.now() - r0) / 1000)} s`);
+      faultEnds.push({ fault: 'dc-restart', at: Date.now(), downS: Math.round((Date.now() - r0) / 1000) });
       log(`fault: DC back after ${Math.round((Date.now() - r0) / 1000)} s`);
       await sleep(Math.max(0, startedAt + outageAt - Date.now()));
       log('fault: Graph unavailable for 2 minutes (every call 503)');
       lab.graph!.faults.set({ unavailablePercent: 100, retryAfterSeconds: 10 });
       await sleep(outageMs);
       lab.graph!.faults.reset();
+      faultEnds.push({ fault: 'graph-outage', at: Date.now(), downS: outageMs / 1000 });
       faultsLog.push(`Graph outage at ${Math.round(outageAt / 1000)} s for ${outageMs / 1000} s (every Graph call 503, Retry-After 10 s)`);
       log('fault: Graph back');
     })();
@@ -223,6 +228,15 @@ async function main(): Promise<void> {
       return changes.filter((c) => !c.deliveredAt).length;
     };
     let missing = await match();
+    // Recovery: from the end of each fault to the first cycle that completed after it (the watcher's log).
+    const cycleEnds: number[] = [];
+    for await (const e of queryLog(join(work, 'state', 'log'), { after: new Date(startedAt - 1000).toISOString() })) {
+      if (e.action === 'cycle' && e.result === 'success' && / cycle success$/.test(e.reason ?? '')) cycleEnds.push(Date.parse(e.timestamp));
+    }
+    const recovery = faultEnds.map((f) => {
+      const first = cycleEnds.find((t) => t >= f.at);
+      return { fault: f.fault, downS: f.downS, firstGoodCycleAfterS: first === undefined ? null : +((first - f.at) / 1000).toFixed(1) };
+    });
     for (let i = 0; i < 24 && missing > 0; i++) {
       await sleep(5000);
       missing = await match();
@@ -270,7 +284,7 @@ async function main(): Promise<void> {
         load1DuringRun: load.length ? { min: Math.min(...load.map((x) => x.load1)), median: [...load].sort((a, b) => a.load1 - b.load1)[load.length >> 1].load1, max: Math.max(...load.map((x) => x.load1)) } : undefined,
         load1Series: load.map((x) => [Math.round(x.t / 1000), x.load1]),
       },
-      params: { groups: GROUPS, members: MEMBERS, users: USERS, changes: CHANGES, minutes: MINUTES, intervalSeconds: INTERVAL, store: STORE, faults: FAULTS },
+      params: { cli, groups: GROUPS, members: MEMBERS, users: USERS, changes: CHANGES, minutes: MINUTES, intervalSeconds: INTERVAL, store: STORE, faults: FAULTS },
       initialCycle: { wallMs: initial.wallMs, created: initial.json.groups.created },
       changesMade: changes.length,
       delivered: changes.filter((c) => c.deliveredAt).length,
@@ -281,6 +295,8 @@ async function main(): Promise<void> {
         removesOutsideFaultWindows: stats(lat(changes.filter((c) => c.kind === 'memberRemove' && !c.window))),
         all: stats(all), outsideFaultWindows: stats(normal), dcRestartWindow: stats(lat(changes.filter((c) => c.window === 'dc-restart'))), graphOutageWindow: stats(lat(changes.filter((c) => c.window === 'graph-outage'))) },
       faults: faultsLog,
+      recovery,
+      watcherWarnings: readFileSync(stderrFile, 'utf8').split('\n').filter((l) => /^WARNING|Recovered|Took over|Standing by/.test(l)),
       perChange: changes.map((c) => ({ kind: c.kind, window: c.window, madeAtS: Math.round((c.at - startedAt) / 100) / 10, latencyS: c.deliveredAt ? (c.deliveredAt - c.at) / 1000 : null })),
       ad: { groupsInTenant: living.length, anchoredInAd: ad.length, missingGroups, duplicates, changedGroupsWrong: wrong },
       watcher: { exitCode: code, stopMs, stderr: stderrFile },
@@ -303,6 +319,7 @@ async function main(): Promise<void> {
     console.log(`watch bench: ${GROUPS} groups, ${changes.length} changes over ${MINUTES} min, interval ${INTERVAL} s, ${STORE} store`);
     console.log(`delivered ${result.delivered}/${changes.length}; change→AD write latency (s): all p50 ${l.all.p50} p95 ${l.all.p95} max ${l.all.max}; outside fault windows p50 ${l.outsideFaultWindows.p50} p95 ${l.outsideFaultWindows.p95} max ${l.outsideFaultWindows.max} (n=${l.outsideFaultWindows.n})`);
     console.log(`faults: ${faultsLog.join('; ') || 'none'}; DC-restart window max ${l.dcRestartWindow.max} s (n=${l.dcRestartWindow.n}), after-outage max ${l.graphOutageWindow.max} s (n=${l.graphOutageWindow.n})`);
+    console.log(`recovery: ${recovery.map((r) => `${r.fault} (down ${r.downS} s): first good cycle ${r.firstGoodCycleAfterS} s after it ended`).join('; ')}`);
     console.log(`AD: ${ad.length} anchored groups for ${living.length} cloud groups, ${missingGroups} missing, ${duplicates} duplicates, ${wrong} changed groups not exact`);
     console.log(`RSS (MB): first ${result.rssMb.first}, last ${result.rssMb.last}, min ${result.rssMb.min}, max ${result.rssMb.max}; trend after 5 min ${result.rssMb.trendMbPerHourAfter5Min} MB/h (${rss.length} samples)`);
     console.log(`watcher stopped by SIGTERM in ${stopMs} ms, exit ${code}; results: ${out}`);
