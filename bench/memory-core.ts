@@ -85,9 +85,21 @@ async function main(): Promise<void> {
   // With --expose-gc (bench --live): the live heap after a full GC at the start of each phase (what is really held).
   const gc = (globalThis as { gc?: () => void }).gc;
   const live: Record<string, number> = {};
+  // Which step raised the process's peak RSS (high-water mark): maxRSS at the end of each phase and around each
+  // state save (the save serializes the whole state as one string and copies it to a Buffer).
+  const maxRss = () => Math.round(process.resourceUsage().maxRSS / 1024);
+  const highWater: { step: string; peakRssMb: number }[] = [];
+  const save = store.save.bind(store);
+  let saves = 0;
+  store.save = () => {
+    highWater.push({ step: `${current} (before state save ${++saves})`, peakRssMb: maxRss() });
+    save();
+    highWater.push({ step: `state save ${saves}`, peakRssMb: maxRss() });
+  };
   sink.on((e) => {
     if (e.type !== 'log' || e.level !== 'verbose' || !e.message.endsWith('…')) return;
     sample();
+    highWater.push({ step: current, peakRssMb: maxRss() });
     current = e.message.slice(0, -1);
     if (gc) {
       gc();
@@ -98,6 +110,7 @@ async function main(): Promise<void> {
   const t = Date.now();
   const r = await runCycle({ config, source, target, mapper, store, sink });
   sample();
+  highWater.push({ step: `${current} (to the end)`, peakRssMb: maxRss() });
   clearInterval(timer);
   await (source as { close?: () => Promise<void> }).close?.();
   const cpu = process.cpuUsage();
@@ -106,6 +119,7 @@ async function main(): Promise<void> {
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), cpuS: (cpu.user + cpu.system) / 1e6,
     groups: r.summary.groups, members: r.summary.members, writes: target.writes, values: target.values, graph: r.summary.graph,
     phases,
+    highWater,
     ...(gc ? { liveAtPhaseStartMb: live } : {}),
   }));
 }

@@ -50,6 +50,7 @@ interface Row {
   graphRequests: number;
   phases: Record<string, { rssMb: number; heapMb: number; heapTotalMb: number; externalMb: number }>;
   liveAtPhaseStartMb?: Record<string, number>;
+  highWater: { step: string; peakRssMb: number }[];
 }
 
 /** The child as one CommonJS file, bundled like the core (build/build.mjs). */
@@ -110,8 +111,9 @@ async function main(): Promise<void> {
       log(`${g} groups + one of ${largest}: tenant ready (${JSON.stringify(em.store.counts())}); running the core…`);
       const r = await child(bundle, written.path, { ...process.env, NODE_EXTRA_CA_CERTS: caFile, [CLIENT_SECRET_ENV]: em.clientSecret });
       if (r.status !== 'success') throw new Error(`cycle ${r.status}: ${r.error ?? ''}`);
-      rows.push({ groups: g, links: largest + g * perGroup, peakRssMb: r.peakRssMb, cpuS: r.cpuS, durationMs: r.durationMs, created: r.groups.created, values: r.values, graphRequests: r.graph?.requests ?? 0, phases: r.phases, ...(r.liveAtPhaseStartMb ? { liveAtPhaseStartMb: r.liveAtPhaseStartMb } : {}) });
+      rows.push({ groups: g, links: largest + g * perGroup, peakRssMb: r.peakRssMb, cpuS: r.cpuS, durationMs: r.durationMs, created: r.groups.created, values: r.values, graphRequests: r.graph?.requests ?? 0, phases: r.phases, highWater: r.highWater, ...(r.liveAtPhaseStartMb ? { liveAtPhaseStartMb: r.liveAtPhaseStartMb } : {}) });
       for (const [name, p] of Object.entries(r.phases as Row['phases'])) log(`  ${name}: RSS ${p.rssMb} MiB, heap ${p.heapMb}/${p.heapTotalMb} MiB, external ${p.externalMb} MiB${r.liveAtPhaseStartMb?.[name] !== undefined ? `, live at start ${r.liveAtPhaseStartMb[name]} MiB` : ''}`);
+      log(`  peak RSS high-water mark after each step: ${(r.highWater as { step: string; peakRssMb: number }[]).map((h) => `${h.step} ${h.peakRssMb}`).join(' · ')}`);
       log(`${g} groups: peak RSS ${r.peakRssMb} MiB, ${r.groups.created} groups created, ${r.values} member values, ${r.cpuS.toFixed(1)} s CPU`);
     } finally {
       await em.stop();
