@@ -15,6 +15,7 @@
  * --big-group N: one group of N members plus K small groups (default 2,000 × 10); then C adds + C removes
  * (default N/10 each) in the big group; the bench reads the big group back with ranged `member` reads and checks it.
  * The core's LDAP timeout is 120 s there (--directory-timeout-ms): one modify of a 500,000-member group on a loaded DC.
+ * --batch-size B: member values per LDAP modify (config membership.batchSize, 1–5,000; default 1,000).
  * The synced users come from a seeded DC snapshot, built offline the first time (bench/seed-offline.ts).
  * --kerberos: the same run also drives a second lab with the same tenant (same seed) through the Kerberos directory
  * driver (S.DS.P via edge-js, Negotiate signed+sealed on ldap://<dc>:389, the lab's gwb-svc keytab, no password);
@@ -55,6 +56,8 @@ const deltaPage = arg('delta-page', 100)!;
 const deltaChunk = arg('delta-chunk', 1000)!;
 /** The core's LDAP operation timeout (config directory.timeoutMs; default 30 s, 120 s for --big-group). */
 const directoryTimeoutMs = arg('directory-timeout-ms', bigGroup ? 120_000 : undefined);
+/** Member values per LDAP modify (config membership.batchSize: default 1000, at most 5000). */
+const batchSize = arg('batch-size');
 const BUDGETS: Record<string, number> = { S: 3500, M: 5000, L: 8000 };
 const budgetArg = (() => {
   const i = process.argv.indexOf('--graph-budget');
@@ -211,9 +214,10 @@ async function openSide(driver: Driver): Promise<Side> {
   const tenant = buildTenant(lab, shape);
   log(`${driver} tenant built in ${Date.now() - t0 - labMs} ms; store: ${JSON.stringify(lab.store!.counts())}`);
   const configPath = driver === 'Kerberos' ? writeKerberosConfig(lab) : lab.config!.path;
-  if (directoryTimeoutMs) {
+  if (directoryTimeoutMs || batchSize) {
     const cfg = JSON.parse(readFileSync(configPath, 'utf8'));
-    cfg.directory.timeoutMs = directoryTimeoutMs;
+    if (directoryTimeoutMs) cfg.directory.timeoutMs = directoryTimeoutMs;
+    if (batchSize) cfg.membership = { ...cfg.membership, batchSize };
     writeFileSync(configPath, JSON.stringify(cfg, null, 2));
   }
   const url = JSON.parse(readFileSync(configPath, 'utf8')).directory.urls[0] as string;
@@ -392,7 +396,7 @@ async function main(): Promise<void> {
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadavgStart: load0, loadavg: loadavg() },
-    tenant: { groups, links, users, ...(bigGroup ? { bigGroup, changes } : {}), deltaPage, deltaChunk, ...(budget ? { budget } : {}), ...(directoryTimeoutMs ? { directoryTimeoutMs } : {}) },
+    tenant: { groups, links, users, ...(bigGroup ? { bigGroup, changes } : {}), deltaPage, deltaChunk, ...(budget ? { budget } : {}), ...(directoryTimeoutMs ? { directoryTimeoutMs } : {}), ...(batchSize ? { batchSize } : {}) },
     drivers: sides.map((s) => ({ driver: s.driver, url: s.url })),
     seedMs: sides[0].lab.timings.seed,
     offlineSeed: { ...offlineSeed, users },
