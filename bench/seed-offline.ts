@@ -1,7 +1,8 @@
 /**
  * The quickest correct way to put many synced users into the lab DC: seed a copy of the golden DC OFFLINE
- * (bench/seed-users.py: Samba's own module stack, many adds per ldb transaction, a transaction index cache sized
- * for the run) and store it where startLab({ seedSnapshot: true }) looks for a seeded snapshot
+ * (bench/seed-users.py: a template user through Samba's module stack, a RID block from the RID Manager, copies of
+ * the template with their own names/GUID/SID/USNs/metadata, Samba's re-index; bench/RESULTS.md "One big group")
+ * and store it where startLab({ seedSnapshot: true }) looks for a seeded snapshot
  * (<lab>/seeded/<golden key>-u<users>), in the golden form (smb.conf paths of the golden dir, placeholder
  * interfaces) that startDc rewrites for each clone. startLab then clones it and reads the users back over LDAP
  * (adExisting), exactly as for a snapshot it took itself. The users are those generateUserSpecs() makes.

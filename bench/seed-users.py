@@ -2,14 +2,17 @@
 """
 Offline bulk seeding of lab users into a STOPPED Samba AD DC directory (run by bench/seed-offline.ts).
 
-  seed-users.py <dc dir> <count> [--prefix user] [--start 1] [--chunk 25000]
+  seed-users.py <dc dir> <count> [--prefix user] [--start 1] [--chunk 25000] [--ou DN] [--method clone|modules]
 
-Every user goes through Samba's full module stack (samldb allocates the objectSid from the DC's RID pool,
-repl_meta_data writes replPropertyMetaData and USNs, descriptor the security descriptor), exactly as an LDAP add
-would, but many adds share one ldb transaction and the key-value layer gets a transaction index cache sized for
-the run (`transaction_index_cache_size`, as `samba-tool domain join` does with batch_mode). Without that option
-each add in a long transaction walks hash chains of Samba's default 89-bucket in-memory index cache, which is why
-large transactions were no faster than LDAP adds (≈8–10 ms CPU per user; with it ≈2.7 ms).
+--method clone (default, ≈0.4 ms CPU a user + Samba's re-index): see seed_clone() — the first user through Samba's
+module stack, a RID block claimed from the RID Manager, the others copies of it with their own names, objectGUID,
+objectSid, USNs and replication metadata, then Samba rebuilds every index.
+--method modules (≈2.5 ms a user): every user through Samba's full module stack (samldb allocates the objectSid
+from the DC's RID pool, repl_meta_data writes replPropertyMetaData and USNs, descriptor the security descriptor),
+exactly as an LDAP add would, but many adds share one ldb transaction and the key-value layer gets a transaction
+index cache sized for the run (`transaction_index_cache_size`, as `samba-tool domain join` does with batch_mode).
+Without that option each add in a long transaction walks hash chains of Samba's default 89-bucket in-memory index
+cache, which is why large transactions were no faster than LDAP adds (≈8–10 ms CPU per user).
 
 The user attributes are those test/lab/seed.ts generateUserSpecs() makes (sAMAccountName, UPN, givenName, sn,
 displayName, mail; CN = displayName), so the lab's read-back (readAdUsers) and the emulator's synced users match.
