@@ -229,9 +229,7 @@ def main():
     lp = LoadParm()
     lp.load(a.dir + '/etc/smb.conf')
     domain = lp.get('realm').lower()
-    ou = a.ou
-    if ou is None:
-        ou = 'CN=Users,' + '.'.join(domain.split('.')) and 'CN=Users,' + ','.join('DC=' + x for x in domain.split('.'))
+    ou = a.ou or 'CN=Users,' + ','.join('DC=' + x for x in domain.split('.'))
     (seed_clone if a.method == 'clone' else seed_modules)(a, lp, ou, domain)
 
 
