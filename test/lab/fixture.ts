@@ -20,7 +20,8 @@ import { startDc, type DcHandle } from './samba/dc';
 import { ensureGolden } from './samba/golden';
 import { sweepStaleIpDirs } from './samba/ip-pick';
 import { connectWritebackSpec, seedConnectWriteback, type ConnectSeedResult } from './connect-v2';
-import { seedUsers, type SeedResult } from './seed';
+import { keepUserRecords, seedUsers, type SeedResult } from './seed';
+import { USER_RECORDS_FILE } from './user-records';
 import { applyTenant, checkTenant, readTenantFile, type ApplyTenantResult, type TenantFile } from './tenant-file';
 
 export interface StartLabOptions {
@@ -55,7 +56,8 @@ export interface StartLabOptions {
   /**
    * Keep a snapshot of the DC right after seeding the synced users (<lab>/seeded/<golden>-<users>) and start from
    * it next time instead of adding them again (benchmarks: Samba adds users at ≈8 ms CPU each; a clone of the
-   * snapshot takes seconds whatever its size).
+   * snapshot takes seconds whatever its size). The snapshot keeps its users' AD records too (user-records.ts), so a
+   * clone does not read them all back over LDAP (a sample is checked).
    */
   seedSnapshot?: boolean;
 }
@@ -104,13 +106,15 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     }
     const tGraph = Date.now();
 
+    // A clone of a seeded snapshot takes its users' AD records from the snapshot's file (checked by a sample).
+    const recordsOpts = fromSnapshot ? { adRecordsFile: join(snapshot!, USER_RECORDS_FILE), log } : {};
     let users: SeedResult | null = null;
     let applied: ApplyTenantResult | null = null;
     let connect: ConnectSeedResult | null = null;
     if (opts.users || opts.cloudUsers || tenant) {
       if (!graph) {
         // AD only: synced users without an emulator are still useful for directory tests.
-        if (opts.users) users = await seedUsers(dc, null, { synced: opts.users, adExisting: fromSnapshot });
+        if (opts.users) users = await seedUsers(dc, null, { synced: opts.users, adExisting: fromSnapshot, ...recordsOpts });
       } else {
         if (tenant) applied = await applyTenant(dc, graph.store, tenant);
         const connectSpec = applied ? connectWritebackSpec(opts.tenant as string | Record<string, unknown>, paths.root) : null;
@@ -118,13 +122,14 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
           connect = await seedConnectWriteback(dc, graph.store, applied, connectSpec, opts.connectGeneratedMembers !== undefined ? { generatedMembers: opts.connectGeneratedMembers } : {});
         }
         if (opts.users || opts.cloudUsers) {
-          users = await seedUsers(dc, graph.store, { synced: opts.users, cloudOnly: opts.cloudUsers, cloudDomain: graph.store.domain, adExisting: fromSnapshot });
+          users = await seedUsers(dc, graph.store, { synced: opts.users, cloudOnly: opts.cloudUsers, cloudDomain: graph.store.domain, adExisting: fromSnapshot, ...recordsOpts });
         }
       }
       log(`seed: ${users?.ad.length ?? 0} synced + ${users?.cloudOnly.length ?? 0} cloud-only users, tenant ${applied ? `${applied.loaded.users.length} users / ${applied.loaded.groups.length} groups` : 'none'} (${Date.now() - tGraph} ms)`);
     }
     if (snapshot && !fromSnapshot && opts.users && !tenant) {
       await dc.snapshot(snapshot);
+      if (users) keepUserRecords(join(snapshot, USER_RECORDS_FILE), users.ad, log);
       log(`dc: seeded snapshot kept in ${snapshot}`);
     }
     const tSeed = Date.now();

@@ -9,6 +9,7 @@ import type { DcHandle } from './samba/dc';
 import { escapeRdnValue } from './samba/dn';
 import { LabError } from './samba/errors';
 import type { GraphUser } from './graph/types';
+import { checkUserRecords, readUserRecords, spread, writeUserRecords, type AdUserFields } from './user-records';
 
 /** What the lab needs of the emulator's store (B's TenantStore satisfies it). */
 export interface UserStore {
@@ -50,7 +51,25 @@ export interface CreateAdUsersOptions {
   inFlight?: number;
   /** The users exist already (a DC cloned from a seeded snapshot): only read them back. */
   existing?: boolean;
+  /**
+   * The snapshot's user records file (user-records.ts): with `existing`, taken instead of reading every user back
+   * when a sample of it matches the DC; written after a read-back over LDAP when there is none (or it differs).
+   */
+  recordsFile?: string;
+  log?: (msg: string) => void;
 }
+
+/** Write a snapshot's user records file; a failure only costs the next clone a read-back over LDAP. */
+export function keepUserRecords(path: string, records: readonly AdUserFields[], log?: (msg: string) => void): void {
+  try {
+    writeUserRecords(path, records);
+  } catch (err) {
+    log?.(`seed: could not keep the AD user records in ${path} (${(err as Error).message}): the next clone reads them over LDAP`);
+  }
+}
+
+/** Users checked over LDAP before a records file is trusted. */
+const RECORDS_SAMPLE = 16;
 
 const MAX_SAM = 20;
 
@@ -142,14 +161,36 @@ export async function createAdUsers(dc: DcHandle, specs: AdUserSpec[], opts: Cre
         });
       }
     });
+    const pick = (found: ReadonlyMap<string, AdUserFields>): AdUserRecord[] | null => {
+      const out: AdUserRecord[] = [];
+      for (const spec of specs) {
+        const rec = found.get(spec.samAccountName.toLowerCase());
+        if (!rec) return null;
+        out.push({ spec, ...rec });
+      }
+      return out;
+    };
+    const file = opts.existing && opts.recordsFile ? readUserRecords(opts.recordsFile) : null;
+    if (file) {
+      const fromFile = pick(file);
+      const sample = spread(specs, RECORDS_SAMPLE).map((s) => ({ sam: s.samAccountName, base: s.ou ?? dc.usersOu }));
+      const differs = fromFile ? await checkUserRecords(client, sample, file) : 'not every user is in it';
+      if (!differs) {
+        opts.log?.(`seed: ${specs.length} AD users from ${opts.recordsFile} (${sample.length} checked over LDAP)`);
+        return fromFile!;
+      }
+      opts.log?.(`seed: ${opts.recordsFile} does not match the DC (${differs}): reading the users over LDAP`);
+    }
     const bases = [...new Set(specs.map((s) => s.ou ?? dc.usersOu))];
-    const found = new Map<string, Omit<AdUserRecord, 'spec'>>();
+    const found = new Map<string, AdUserFields>();
     for (const b of bases) for (const [k, v] of await readAdUsers(client, b)) found.set(k, v);
-    return specs.map((spec) => {
-      const rec = found.get(spec.samAccountName.toLowerCase());
-      if (!rec) throw new LabError(`AD user ${spec.samAccountName} was created but not found again.`, { target: spec.samAccountName });
-      return { spec, ...rec };
-    });
+    const out = pick(found);
+    if (!out) {
+      const lost = specs.find((s) => !found.has(s.samAccountName.toLowerCase()))!;
+      throw new LabError(`AD user ${lost.samAccountName} was created but not found again.`, { target: lost.samAccountName });
+    }
+    if (opts.existing && opts.recordsFile) keepUserRecords(opts.recordsFile, out, opts.log);
+    return out;
   });
 }
 
@@ -213,6 +254,9 @@ export interface SeedOptions {
   cloudDomain?: string;
   /** The synced users exist in AD already (a clone of a seeded snapshot): read them back instead of adding. */
   adExisting?: boolean;
+  /** With adExisting: the snapshot's user records file (CreateAdUsersOptions.recordsFile). */
+  adRecordsFile?: string;
+  log?: (msg: string) => void;
 }
 
 export interface SeedResult {
@@ -230,7 +274,7 @@ export async function seedUsers(dc: DcHandle, store: UserStore | null, opts: See
   const t0 = Date.now();
   const prefix = opts.prefix ?? 'user';
   const specs = generateUserSpecs(opts.synced ?? 0, { prefix, start: opts.start, domain: dc.domain });
-  const ad = await createAdUsers(dc, specs, { existing: !!opts.adExisting });
+  const ad = await createAdUsers(dc, specs, { existing: !!opts.adExisting, ...(opts.adRecordsFile ? { recordsFile: opts.adRecordsFile } : {}), ...(opts.log ? { log: opts.log } : {}) });
   if (!store) return { ad, synced: [], cloudOnly: [], ms: Date.now() - t0 };
   const synced = ad.map((rec) => store.addUser(syncedGraphUser(rec, dc)));
   const cloudDomain = opts.cloudDomain ?? dc.domain;
