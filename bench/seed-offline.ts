@@ -4,8 +4,10 @@
  * the template with their own names/GUID/SID/USNs/metadata, Samba's re-index; bench/RESULTS.md "One big group")
  * and store it where startLab({ seedSnapshot: true }) looks for a seeded snapshot
  * (<lab>/seeded/<golden key>-u<users>), in the golden form (smb.conf paths of the golden dir, placeholder
- * interfaces) that startDc rewrites for each clone. startLab then clones it and reads the users back over LDAP
- * (adExisting), exactly as for a snapshot it took itself. The users are those generateUserSpecs() makes.
+ * interfaces) that startDc rewrites for each clone. startLab then clones it and takes the users' AD records from
+ * the snapshot's ad-users.ndjson (written by the seeder from the seeded database; test/lab/user-records.ts) after
+ * checking a sample of them over LDAP, exactly as for a snapshot it took itself. The users are those
+ * generateUserSpecs() makes.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';

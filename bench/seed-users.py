@@ -16,8 +16,13 @@ cache, which is why large transactions were no faster than LDAP adds (≈8–10 
 
 The user attributes are those test/lab/seed.ts generateUserSpecs() makes (sAMAccountName, UPN, givenName, sn,
 displayName, mail; CN = displayName), so the lab's read-back (readAdUsers) and the emulator's synced users match.
+Finally the users' AD records (DN, sAMAccountName, UPN, objectGUID, objectSid) as the seeded database holds them
+go to <dc dir>/ad-users.ndjson (test/lab/user-records.ts): a lab cloned from the snapshot takes them from there
+after checking a sample over LDAP, instead of reading every user back.
 """
 import argparse
+import base64
+import json
 import os
 import struct
 import sys
@@ -29,7 +34,7 @@ import tdb  # noqa: E402
 from samba.auth import system_session  # noqa: E402
 from samba.param import LoadParm  # noqa: E402
 from samba.samdb import SamDB  # noqa: E402
-from samba.dcerpc import drsblobs  # noqa: E402
+from samba.dcerpc import drsblobs, security  # noqa: E402
 from samba.ndr import ndr_unpack  # noqa: E402
 
 GIVEN = ['Ada', 'Ben', 'Chloe', 'Dan', 'Eva', 'Finn', 'Grace', 'Hugo', 'Iris', 'Jon', 'Kim', 'Leo', 'Mia', 'Nils', 'Olga', 'Per']
@@ -215,6 +220,32 @@ def seed_clone(a, lp, ou, domain):
     progress(done, a.count, t0, c0, ' (re-indexed)')
 
 
+RECORDS_FILE = 'ad-users.ndjson'  # test/lab/user-records.ts USER_RECORDS_FILE
+
+
+def write_records(a, lp, ou):
+    """The seeded users' AD records, read from the database, in the format of test/lab/user-records.ts."""
+    t0, c0 = time.time(), time.process_time()
+    db = open_samdb(a, lp, 200003, batch=False)
+    rows = []
+    for msg in db.search_iterator(base=ou, scope=ldb.SCOPE_SUBTREE, expression='(&(objectCategory=person)(objectClass=user))',
+                                  attrs=['sAMAccountName', 'userPrincipalName', 'objectGUID', 'objectSid']):
+        rows.append(json.dumps([
+            str(msg.dn), str(msg['sAMAccountName'][0]),
+            str(msg['userPrincipalName'][0]) if 'userPrincipalName' in msg else '',
+            base64.b64encode(bytes(msg['objectGUID'][0])).decode(),
+            str(ndr_unpack(security.dom_sid, bytes(msg['objectSid'][0]))),
+        ], ensure_ascii=False))
+    del db
+    path = os.path.join(a.dir, RECORDS_FILE)
+    with open(path + '.tmp', 'w', encoding='utf-8') as f:
+        f.write(json.dumps({'format': 'gwb-lab-ad-users', 'version': 1, 'count': len(rows)}) + '\n')
+        for r in rows:
+            f.write(r + '\n')
+    os.rename(path + '.tmp', path)
+    print('wrote the AD records of %d users to %s: %.0f s wall, %.0f s CPU' % (len(rows), RECORDS_FILE, time.time() - t0, time.process_time() - c0), flush=True)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('dir')
@@ -230,7 +261,11 @@ def main():
     lp.load(a.dir + '/etc/smb.conf')
     domain = lp.get('realm').lower()
     ou = a.ou or 'CN=Users,' + ','.join('DC=' + x for x in domain.split('.'))
+    c0 = time.process_time()
     (seed_clone if a.method == 'clone' else seed_modules)(a, lp, ou, domain)
+    write_records(a, lp, ou)
+    # bench/seed-offline.ts reads the CPU seconds from the last line.
+    print('seeded %d users, records file included: %.0f s CPU' % (a.count, time.process_time() - c0), flush=True)
 
 
 if __name__ == '__main__':
