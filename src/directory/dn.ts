@@ -203,6 +203,29 @@ export function parentDn(dn: string): string {
   return formatDn(parseDn(dn).slice(1));
 }
 
+/**
+ * The text after a DN's first RDN — its parent as written, neither parsed nor reformatted — found by one scan for the
+ * first `,` or `;` that is neither escaped nor inside a quoted value. undefined when there is no parent text (a
+ * single-RDN DN, a trailing separator) or the scan meets an unterminated quote or a dangling backslash: callers then
+ * use parentDn (which throws on a malformed DN). For hot loops over many DNs that share a few parents (parse each
+ * distinct parent once); the first RDN itself is not validated.
+ */
+export function parentDnText(dn: string): string | undefined {
+  let quoted = false;
+  for (let i = 0; i < dn.length; i++) {
+    const c = dn[i];
+    if (c === '\\') {
+      if (i + 1 >= dn.length) return undefined;
+      i++; // the escaped character (or the first digit of a hex pair): never a separator
+    } else if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === ',' || c === ';')) {
+      const rest = dn.slice(i + 1);
+      return rest.trim() === '' ? undefined : rest;
+    }
+  }
+  return undefined; // one RDN, or an unterminated quote
+}
+
 /** The leftmost RDN of a DN. */
 export function firstRdn(dn: string): Rdn {
   const rdns = parseDn(dn);

@@ -9,6 +9,7 @@ import {
   isDescendantOf,
   normalizeDn,
   parentDn,
+  parentDnText,
   parseDn,
   rdnValue,
   unescapeRdnValue,
@@ -161,5 +162,30 @@ describe('comparison and hierarchy', () => {
     expect(isDescendantOf('OU=Groups,DC=lab', 'OU=Groups,DC=lab')).toBe(false);
     expect(isDescendantOf('CN=g,OU=Groups2,DC=lab', 'OU=Groups,DC=lab')).toBe(false);
     expect(isDescendantOf('CN=g,OU=x\\,Groups,DC=lab', 'OU=Groups,DC=lab')).toBe(false);
+  });
+});
+
+describe('parentDnText', () => {
+  it('is the text after the first RDN, as written, whatever the first RDN escapes or quotes', () => {
+    expect(parentDnText(`CN=g,${PARENT}`)).toBe(PARENT);
+    expect(parentDnText('CN=Smith\\, John, OU=x\\,y ,DC=lab')).toBe(' OU=x\\,y ,DC=lab');
+    expect(parentDnText('CN=a\\2C b;OU=x,DC=lab')).toBe('OU=x,DC=lab');
+    expect(parentDnText('CN="a, b; c",OU=x,DC=lab')).toBe('OU=x,DC=lab');
+    expect(parentDnText('CN="a \\" ,b",OU=x,DC=lab')).toBe('OU=x,DC=lab');
+    expect(parentDnText('CN=a+UID=b\\,c,OU=x,DC=lab')).toBe('OU=x,DC=lab');
+    expect(parentDnText('CN=a\\\\,OU=x')).toBe('OU=x'); // an escaped backslash ends before the separator
+  });
+
+  it('is undefined where there is no parent text or the scan cannot tell: callers fall back to parentDn', () => {
+    expect(parentDnText('DC=com')).toBeUndefined();
+    expect(parentDnText('CN=a, ')).toBeUndefined();
+    expect(parentDnText('CN="a,OU=x')).toBeUndefined();
+    expect(parentDnText('CN=a\\')).toBeUndefined();
+  });
+
+  it('names the same parent as parentDn once parsed', () => {
+    for (const dn of [`CN=g,${PARENT}`, 'CN=Smith\\, John, OU=x\\,y ,DC=lab', 'CN="a, b",OU=Sales;DC=lab', 'cn=A+uid=b,ou=\\23x,dc=lab', 'CN=Grüppe\\C3\\BC,OU=Ä,DC=x']) {
+      expect(formatDn(parseDn(parentDnText(dn)!))).toBe(parentDn(dn));
+    }
   });
 });
