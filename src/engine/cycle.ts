@@ -130,6 +130,7 @@ async function cycleIn(o: CycleOptions, outer: AbortSignal, stop: AbortControlle
   const doc: StateDoc = dryRun ? structuredClone(o.store.doc) : o.store.doc;
   const log = dryRun ? undefined : new ProvisioningLog(o.store.logDir, o.onLogEntry);
   const rec = new Recorder(cycleId, o.sink, log, dryRun, o.onAction);
+  rec.retryListed = (id) => Object.hasOwn(doc.failed, id);
   rec.onStop = (err) => {
     o.sink.verbose(`Stopping the cycle: ${serializeError(err).message}`);
     stop.abort(err);
@@ -308,13 +309,13 @@ function skipGroup(env: CycleEnv, g: { id: string; displayName: string | null },
 }
 
 /**
- * The object step for every group (a CloudGroup, or its JSON from readAllGroups), at most `objectConcurrency` at
+ * The object step for every group (a CloudGroup, or the patch readAllGroups holds), at most `objectConcurrency` at
  * a time. Each group is let go as soon as its step starts (`groups` is emptied as it goes) and each outcome is reduced by `keep` to what later phases
  * need (undefined: nothing): at 50,000 groups the cycle must not hold every group's properties and outcome.
  */
 async function objectPhase<R = ObjectOutcome>(
   env: CycleEnv,
-  groups: (CloudGroup | string | undefined)[],
+  groups: (CloudGroup | GroupPatch | undefined)[],
   lookup: Parameters<typeof provisionGroupObject>[2],
   keep: (r: ObjectOutcome) => R | undefined = (r) => r as R,
 ): Promise<R[]> {
@@ -325,13 +326,16 @@ async function objectPhase<R = ObjectOutcome>(
     objectConcurrency(env),
     async (item, i) => {
       groups[i] = undefined;
-      const g = typeof item === 'string' ? cloudGroupOf(item) : item!;
+      const g = cloudGroupOf(item!);
       env.rec.knowName(g.id.toLowerCase(), g.displayName);
       const r = await provisionGroupObject(env, g, lookup);
       // Created with its members inline, or failed: the member phase will not read this group's members.
       if (r.deferredMembers !== undefined || !r.ok) env.members?.release(r.groupId);
       reportProgress(env, 'Groups', ++done, total);
-      return keep(r);
+      const kept = keep(r);
+      // No later step of this group: its log rows are written, its name need not be held.
+      if (kept === undefined && !env.rec.hasFailed(r.groupId)) env.rec.forgetName(r.groupId);
+      return kept;
     },
     env.signal,
   );
@@ -409,17 +413,19 @@ async function keepEmpty(env: CycleEnv, groupId: string, dn: string): Promise<vo
 
 /**
  * Every group and its direct members from an initial `groups/delta` round (`$select=…,members`): the groups'
- * properties into CloudGroups, the members into the cycle's MemberTable (compact). A large group arrives in
- * several chunks on several pages; its properties are merged, its members appended. A group seen only in
- * continuation chunks without its properties is read by id afterwards.
+ * properties as the delta entries carried them, the members into the cycle's MemberTable (compact). A large
+ * group arrives in several chunks on several pages; its properties are merged, its members appended. A group
+ * seen only in continuation chunks without its properties is read by id afterwards.
  *
- * Each group's properties are held as one JSON string until its object step (`cloudGroupOf`): one flat string
- * is a fraction of the object it parses to (its own hidden class, property array and a dozen small strings),
- * and at 50,000 groups the cycle holds them all between the read and the object phase.
+ * Each group's properties are held as the patch object the delta page gave (no copy, no defaults: `cloudGroupOf`
+ * makes the CloudGroup at its object step) and let go as its object step starts. (Held as JSON strings instead
+ * they took more, not less: JSON repeats every key and null.)
  */
-async function readAllGroups(env: CycleEnv): Promise<{ groups: string[]; deltaLink: string }> {
+type GroupPatch = Partial<CloudGroup> & { id: string };
+
+async function readAllGroups(env: CycleEnv): Promise<{ groups: GroupPatch[]; deltaLink: string }> {
   const table = (env.members = new MemberTable());
-  const seen = new Map<string, string>();
+  const seen = new Map<string, GroupPatch>();
   const deltaLink = await env.source.delta(
     undefined,
     async (page) => {
@@ -432,14 +438,12 @@ async function readAllGroups(env: CycleEnv): Promise<{ groups: string[]; deltaLi
           continue;
         }
         const id = c.group.id.toLowerCase();
-        const prevJson = seen.get(id);
-        if (prevJson !== undefined) {
-          const prev = JSON.parse(prevJson) as Partial<CloudGroup> & { id: string };
+        const prev = seen.get(id);
+        if (prev !== undefined) {
           const { extra, ...rest } = c.group;
           Object.assign(prev, rest);
           if (extra) prev.extra = { ...(prev.extra ?? {}), ...extra };
-          seen.set(id, JSON.stringify(prev));
-        } else seen.set(id, JSON.stringify(c.group));
+        } else seen.set(id, c.group);
         table.touch(id);
         table.add(id, c.memberAdds);
         table.remove(id, c.memberRemoves);
@@ -447,20 +451,19 @@ async function readAllGroups(env: CycleEnv): Promise<{ groups: string[]; deltaLi
     },
     env.signal,
   );
-  const groups: string[] = [];
+  const groups: GroupPatch[] = [];
   const unread: string[] = [];
-  for (const [id, json] of seen) {
-    if (!('displayName' in JSON.parse(json))) unread.push(id);
-    else groups.push(json);
+  for (const [id, g] of seen) {
+    if (!('displayName' in g)) unread.push(id);
+    else groups.push(g);
   }
   seen.clear();
-  for (const part of chunk(unread, 1000)) for (const g of await env.source.getGroups(part, env.signal)) groups.push(JSON.stringify(g));
+  for (const part of chunk(unread, 1000)) groups.push(...(await env.source.getGroups(part, env.signal)));
   return { groups, deltaLink };
 }
 
-/** A group held as JSON by readAllGroups, with the properties a delta entry may omit as null. */
-function cloudGroupOf(json: string): CloudGroup {
-  const g = JSON.parse(json) as Partial<CloudGroup> & { id: string };
+/** A group as readAllGroups holds it, with the properties a delta entry may omit as null. */
+function cloudGroupOf(g: GroupPatch): CloudGroup {
   return { displayName: null, description: null, securityEnabled: null, mailEnabled: null, groupTypes: [], onPremisesSyncEnabled: null, onPremisesSecurityIdentifier: null, ...g };
 }
 
@@ -474,15 +477,15 @@ async function fullCycle(env: CycleEnv, phase: Phase): Promise<PhaseResult> {
   const read = await phase('Reading Entra ID groups and members (initial delta round)', 2, () => readAllGroups(env));
   // In-scope ids for the whole cycle; the CloudGroups themselves only until their object step (objectPhase).
   const inScope = new Set<string>();
-  const toProvision: string[] = [];
-  for (const json of read.groups.splice(0)) {
-    const g = cloudGroupOf(json);
+  const toProvision: GroupPatch[] = [];
+  for (const patch of read.groups.splice(0)) {
+    const g = cloudGroupOf(patch);
     rec.groups.read++;
     const id = g.id.toLowerCase();
     const d = scopeGroup(g, config.scope);
     if (d.inScope) {
       inScope.add(id);
-      toProvision.push(json);
+      toProvision.push(patch);
       rec.groups.inScope++;
     } else {
       env.members?.release(id);

@@ -35,7 +35,14 @@ export class Recorder {
   attempted = 0;
   succeeded = 0;
   private readonly failedNow = new Map<string, { code: string; message: string }>();
+  /** Succeeded ids that are in the retry list (only those change it: see `retryListed`). */
   private readonly succeededNow = new Set<string>();
+  /**
+   * Whether a group is in the state's retry list at the cycle's start. Set by the cycle: a success matters only
+   * for those (it takes them off the list), so the others are not remembered (50,000 groups, 50,000 ids).
+   * Absent: every success is remembered.
+   */
+  retryListed?: (groupId: string) => boolean;
   /** Connection-level object failures, held back until the cycle's end (see `fail`). */
   private deferred: Array<[string, unknown, FailContext]> = [];
   /** Set when an error stopped the whole cycle (every DC given up). */
@@ -69,6 +76,11 @@ export class Recorder {
   /** A planned action (dry run: streamed to the caller). */
   planned(action: PlanAction): void {
     this.onAction?.(action);
+  }
+
+  /** A group's log rows are all written (no further step this cycle): its name need not be held any more. */
+  forgetName(groupId: string): void {
+    this.names.delete(groupId);
   }
 
   /** Remember a group's display name for the log rows that do not carry it. */
@@ -122,7 +134,7 @@ export class Recorder {
         continue;
       }
       const s = serializeError(err);
-      this.record({ action: context.action ?? 'error', result: 'failure', sourceId: groupId, sourceType: 'group', ...(context.dn ? { targetDn: context.dn } : {}), reason: 'cut short: the cycle was stopped (directory unavailable)', error: { code: s.code, message: s.message } });
+      this.record({ action: context.action ?? 'error', result: 'failure', sourceId: groupId, sourceType: 'group', ...(context.displayName ? { displayName: context.displayName } : {}), ...(context.dn ? { targetDn: context.dn } : {}), reason: 'cut short: the cycle was stopped (directory unavailable)', error: { code: s.code, message: s.message } });
     }
   }
 
@@ -148,7 +160,7 @@ export class Recorder {
   }
 
   ok(groupId: string): void {
-    this.succeededNow.add(groupId);
+    if (!this.retryListed || this.retryListed(groupId)) this.succeededNow.add(groupId);
   }
 
   hasFailed(groupId: string): boolean {
