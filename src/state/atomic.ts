@@ -7,14 +7,17 @@ import { basename, dirname, join } from 'node:path';
 
 let counter = 0;
 
-export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600): void {
+/** `data`: the content, or its text in chunks (written as they come: a large file is never held whole). */
+export function writeFileAtomic(path: string, data: string | Buffer | Iterable<string>, mode = 0o600): void {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${++counter}.tmp`);
   const fd = openSync(tmp, 'w', mode);
   try {
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    for (const part of typeof data === 'string' || Buffer.isBuffer(data) ? [data] : data) {
+      const buf = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    }
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);

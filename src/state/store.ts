@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic';
+import { jsonChunks } from './json-chunks';
 import { StateStoreError } from './errors';
 import { acquireLock, lockHolder, type LockInfo, type StateLock } from './lock';
 import type { JobStore } from './port';
@@ -76,7 +77,8 @@ export class StateStore implements JobStore {
 
   save(): void {
     try {
-      writeFileAtomic(join(this.dir, STATE_FILE), JSON.stringify(this.doc));
+      // In chunks: the whole text (≈200 B a group) and its UTF-8 copy are never held at once.
+      writeFileAtomic(join(this.dir, STATE_FILE), jsonChunks(this.doc));
     } catch (err) {
       throw new StateStoreError(`Cannot write the state store ${this.dir}: ${(err as Error).message}`, { target: this.dir, hint: 'Check free space and permissions of config.state.path.', cause: err });
     }
