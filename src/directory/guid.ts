@@ -5,6 +5,10 @@
  * (`onPremisesImmutableId`) is base64 of exactly those bytes.
  */
 import { GwbError } from '../core/errors';
+import { formatGuid } from '../core/flat-string';
+
+/** objectGUID byte order → GUID string order. */
+const AD_ORDER = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
 
 const GUID = /^\{?([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\}?$/i;
 const BASE64 = /^[A-Za-z0-9+/]{22}==$/;
@@ -25,9 +29,8 @@ export function isGuid(value: string): boolean {
 /** 16 objectGUID bytes → lowercase dashed GUID string. */
 export function guidFromBytes(bytes: Uint8Array): string {
   if (bytes.length !== 16) throw invalid(`<${bytes.length} bytes>`, 'objectGUID (16 bytes)');
-  const h = (i: number): string => bytes[i].toString(16).padStart(2, '0');
-  const r = (idx: number[]): string => idx.map(h).join('');
-  return `${r([3, 2, 1, 0])}-${r([5, 4])}-${r([7, 6])}-${r([8, 9])}-${r([10, 11, 12, 13, 14, 15])}`;
+  // One flat string (not a concatenation: see core/flat-string.ts): state records hold it for every group.
+  return formatGuid(bytes, AD_ORDER);
 }
 
 /** GUID string → 16 objectGUID bytes (AD byte order). */

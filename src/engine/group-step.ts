@@ -3,6 +3,7 @@
  * A failure is that group's alone: recorded for retry, never thrown.
  */
 import { GwbError } from '../core/errors';
+import { flatString } from '../core/flat-string';
 import type { CloudGroup } from '../model/cloud';
 import type { AdGroup, AttributeChanges } from '../model/directory';
 import type { GroupStatus } from '../state/types';
@@ -171,9 +172,11 @@ export async function applyObject(env: CycleEnv, group: CloudGroup, planned: Pla
       rec.record({ action: 'update', result: 'success', sourceId: id, sourceType: 'group', displayName: group.displayName ?? undefined, targetDn: dn, modified: plan.update.changes });
     }
     countObject(env, plan);
+    // Held until the cycle ends (and beyond, in the state): flat copies, not the concatenations they were built as.
+    dn = flatString(dn!);
     doc.groups[id] = {
-      dn: dn!,
-      objectGuid,
+      dn,
+      objectGuid: flatString(objectGuid),
       status: 'managed',
       since: previous?.status === 'managed' ? previous.since : env.now().toISOString(),
       ...(previous?.writtenMembers ? { writtenMembers: previous.writtenMembers } : {}),

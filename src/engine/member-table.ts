@@ -13,6 +13,7 @@
  * Ids that are not GUIDs (never seen from Graph, but a Source may yield them) are kept as they are, and so are
  * the ids of members reported removed later within the round (rare on an initial round): both per group, aside.
  */
+import { formatGuid } from '../core/flat-string';
 import type { MemberRef } from '../model/cloud';
 
 const KINDS: MemberRef['kind'][] = ['user', 'group', 'device', 'orgContact', 'servicePrincipal', 'other'];
@@ -45,10 +46,7 @@ class IntColumn {
   }
 }
 
-function decode(buf: Buffer, at: number): string {
-  const h = buf.toString('hex', at, at + 16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+const IN_ORDER = Array.from({ length: 16 }, (_, i) => i);
 
 export class MemberTable {
   /** Group id (lowercase) → slot. */
@@ -203,7 +201,7 @@ export class MemberTable {
       const from = (start % this.blockRecords) * RECORD;
       for (let k = 0; k < this.runLength.get(r); k++) {
         const at = from + k * RECORD;
-        const full = push({ id: decode(buf, at + 1), kind: KINDS[buf[at]] ?? 'other' });
+        const full = push({ id: formatGuid(buf, IN_ORDER, at + 1), kind: KINDS[buf[at]] ?? 'other' });
         if (full) yield full;
       }
     }
