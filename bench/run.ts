@@ -27,7 +27,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startLab, type Lab } from '../test/lab/fixture';
 import type { Client } from 'ldapts';
-import { kerberosDirectory, readAnchoredGroups } from '../test/integration/engine-helpers';
+import { kerberosDirectory, readAnchoredGroups, readMembers } from '../test/integration/engine-helpers';
 import { normalizeDn } from '../src/directory/dn';
 import { ldifEntry, ldifModifyAdd } from './ldif';
 import { runCore, timeCommand, type Measured } from './measure';
@@ -165,25 +165,8 @@ interface Floor {
   dcCpuS: number;
 }
 
-/**
- * A group's `member` read in explicit `member;range=lo-hi` windows of AD's MaxValRange (1500), as a client of
- * Windows AD must (Samba returns every value to a plain `member` read). No server time limit: a window of a
- * 500,000-member group on a loaded DC can take longer than ldapts' default 10 s.
- */
-async function readMemberRanges(client: Client, dn: string, window = 1500): Promise<string[]> {
-  const out: string[] = [];
-  for (let lo = 0; ; ) {
-    const { searchEntries } = await client.search(dn, { scope: 'base', attributes: [`member;range=${lo}-${lo + window - 1}`], timeLimit: 0 });
-    const e = searchEntries[0];
-    const key = Object.keys(e).find((k) => k.toLowerCase().startsWith('member;range=') && ([] as unknown[]).concat(e[k]).length > 0);
-    if (!key) break;
-    const values = ([] as unknown[]).concat(e[key]).map(String);
-    out.push(...values);
-    if (key.endsWith('-*')) break;
-    lo += values.length;
-  }
-  return out;
-}
+/** Ranged `member` reads (windows of 1500) with no server time limit: see readMembers. */
+const readMemberRanges = (client: Client, dn: string): Promise<string[]> => readMembers(client, dn, 1500, { timeLimit: 0 });
 
 interface BigGroupCheck {
   driver: Driver;

@@ -17,33 +17,16 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { startLab, type Lab } from '../test/lab/fixture';
-import { STATE_CONTAINER } from '../test/lab/samba/constants';
-import { runCore } from './measure';
+import { arg, initialCycle, startWatchLab, watchArgs } from './watch-lab';
 import { mulberry32 as rng } from '../test/lab/rng';
 
 const root = join(__dirname, '..');
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
-};
-const sarg = (name: string, def: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
-/** --cli: another bundle of the core (a before/after comparison); default the module's. */
-const cli = sarg('cli', join(root, 'module/GroupWriteback/bin/gwb.cjs'));
-const GROUPS = arg('groups', 300);
-const MEMBERS = arg('members', 5);
-const USERS = arg('users', 300);
-const MINUTES = arg('minutes', 20);
-const INTERVAL = arg('interval', 1);
+const { cli, groups: GROUPS, members: MEMBERS, users: USERS, minutes: MINUTES, interval: INTERVAL, store: STORE } = watchArgs({ groups: 300, users: 300, minutes: 20, interval: 1 });
 const CHANGE_EVERY = arg('change-every', 2);
 const SAMPLE = arg('sample', 10);
-const STORE = sarg('store', 'directory');
 const SNAPSHOTS = !process.argv.includes('--no-snapshots');
 const log = (m: string) => process.stderr.write(`[watch-heap ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -122,32 +105,18 @@ function diff(a: Map<string, { count: number; size: number }>, b: Map<string, { 
 async function main(): Promise<void> {
   const rand = rng(1212);
   log(`lab: ${USERS} synced users, ${GROUPS} groups × ${MEMBERS} members`);
-  const lab: Lab = await startLab({ users: USERS });
-  const work = join(tmpdir(), `gwb-watch-heap-${randomUUID().slice(0, 8)}`);
-  mkdirSync(work, { recursive: true });
+  const w0 = await startWatchLab({ name: 'watch-heap', users: USERS, groups: GROUPS, members: MEMBERS, store: STORE, displayName: (i) => `Heap soak ${i}`, mailNickname: (i) => `hs${i}` });
+  const { lab, work, configPath: config } = w0;
+  const groups = w0.groupIds;
   let watcher: ReturnType<typeof spawn> | undefined;
   try {
     const store = lab.store!;
     const users = lab.seeded.users!.synced.map((u) => u.id);
-    const groups: string[] = [];
-    for (let i = 0; i < GROUPS; i++) {
-      const g = store.addGroup({ displayName: `Heap soak ${i}`, mailEnabled: false, securityEnabled: true, mailNickname: `hs${i}` });
-      for (let k = 0; k < MEMBERS; k++) {
-        const u = users[(i * 13 + k * 101) % users.length];
-        if (!store.isMember(g.id, u)) store.addMember(g.id, u);
-      }
-      groups.push(g.id);
-    }
-    const base = JSON.parse(readFileSync(lab.config!.path, 'utf8'));
-    const config = join(work, 'config.json');
-    const state = STORE === 'directory' ? { store: 'directory', dn: `CN=watch-heap-${randomUUID().slice(0, 8)},${STATE_CONTAINER}`, path: join(work, 'state'), leaseSeconds: 60 } : { path: join(work, 'state') };
-    writeFileSync(config, JSON.stringify({ ...base, name: 'watch-heap', state }, null, 2));
     const probe = join(work, 'probe.cjs');
     writeFileSync(probe, PROBE);
     const samplesFile = join(work, 'mem.ndjson');
-    const env = { ...process.env, ...lab.config!.env, GWB_MEMPROBE_OUT: samplesFile, GWB_MEMPROBE_MS: String(SAMPLE * 1000) };
-    const initial = await runCore(cli, ['run', '--config', config, '--json'], env);
-    if (initial.code !== 0) throw new Error(`initial cycle exited ${initial.code}: ${initial.stderr.slice(-2000)}`);
+    const env = { ...w0.env, GWB_MEMPROBE_OUT: samplesFile, GWB_MEMPROBE_MS: String(SAMPLE * 1000) };
+    const initial = await initialCycle(cli, w0, env);
     log(`initial cycle: ${Math.round(initial.wallMs / 1000)} s; watching ${MINUTES} min at ${INTERVAL} s, a change every ${CHANGE_EVERY} s (${STORE} store)`);
 
     const durationMs = MINUTES * 60_000;

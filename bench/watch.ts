@@ -14,36 +14,19 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { normalizeDn } from '../src/directory/dn';
 import { queryLog, type LogEntry } from '../src/state/log';
 import { readAnchoredGroups, readMembers } from '../test/integration/engine-helpers';
-import { startLab, type Lab } from '../test/lab/fixture';
 import { graphClient, secretCredential } from '../test/lab/graph/client';
-import { STATE_CONTAINER } from '../test/lab/samba/constants';
-import { runCore } from './measure';
+import { arg, initialCycle, startWatchLab, watchArgs } from './watch-lab';
 import { mulberry32 as rng } from '../test/lab/rng';
 
 const root = join(__dirname, '..');
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
-};
-const sarg = (name: string, def: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
-/** --cli: another bundle of the core (a before/after comparison); default the module's. */
-const cli = sarg('cli', join(root, 'module/GroupWriteback/bin/gwb.cjs'));
-const GROUPS = arg('groups', 10_000);
-const MEMBERS = arg('members', 5);
-const USERS = arg('users', 1000);
+const { cli, groups: GROUPS, members: MEMBERS, users: USERS, minutes: MINUTES, interval: INTERVAL, store: STORE } = watchArgs({ groups: 10_000, users: 1000, minutes: 30, interval: 5 });
 const CHANGES = arg('changes', 200);
-const MINUTES = arg('minutes', 30);
-const INTERVAL = arg('interval', 5);
-const STORE = sarg('store', 'directory');
 const FAULTS = !process.argv.includes('--no-faults');
 const log = (m: string) => process.stderr.write(`[watch-bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -88,30 +71,15 @@ async function main(): Promise<void> {
   const rand = rng(12);
   const t0 = Date.now();
   log(`lab: ${USERS} synced users, ${GROUPS} groups × ${MEMBERS} members`);
-  const lab: Lab = await startLab({ users: USERS });
-  const work = join(tmpdir(), `gwb-watch-bench-${randomUUID().slice(0, 8)}`);
-  mkdirSync(work, { recursive: true });
+  const w0 = await startWatchLab({ name: 'watch-bench', users: USERS, groups: GROUPS, members: MEMBERS, store: STORE, displayName: (i) => `Watch bench ${i}`, mailNickname: (i) => `wb${i}` });
+  const { lab, work, configPath: config, env } = w0;
+  const seeded = w0.groupIds;
   let watcher: ReturnType<typeof spawn> | undefined;
   try {
     const users = lab.seeded.users!.synced.map((u, i) => ({ id: u.id, dn: normalizeDn(lab.seeded.users!.ad[i].dn) }));
     const dnOf = new Map(users.map((u) => [u.id, u.dn]));
-    const seeded: string[] = [];
-    for (let i = 0; i < GROUPS; i++) {
-      const g = lab.store!.addGroup({ displayName: `Watch bench ${i}`, mailEnabled: false, securityEnabled: true, mailNickname: `wb${i}` });
-      for (let k = 0; k < MEMBERS; k++) {
-        const u = users[(i * 13 + k * 101) % users.length];
-        if (!lab.store!.membersOf(g.id).some((m) => m.id === u.id)) lab.store!.addMember(g.id, u.id);
-      }
-      seeded.push(g.id);
-    }
-    const base = JSON.parse(readFileSync(lab.config!.path, 'utf8'));
-    const config = join(work, 'config.json');
-    const state = STORE === 'directory' ? { store: 'directory', dn: `CN=watch-bench-${randomUUID().slice(0, 8)},${STATE_CONTAINER}`, path: join(work, 'state'), leaseSeconds: 60 } : { path: join(work, 'state') };
-    writeFileSync(config, JSON.stringify({ ...base, name: 'watch-bench', state }, null, 2));
-    const env = { ...process.env, ...lab.config!.env };
     log(`setup ${Math.round((Date.now() - t0) / 1000)} s; initial cycle (gwb run, state store: ${STORE})`);
-    const initial = await runCore(cli, ['run', '--config', config, '--json'], env);
-    if (initial.code !== 0) throw new Error(`initial cycle exited ${initial.code}: ${initial.stderr.slice(-2000)}`);
+    const initial = await initialCycle(cli, w0);
     log(`initial cycle: ${Math.round(initial.wallMs / 1000)} s, created ${initial.json.groups.created}`);
 
     // ---- the watcher

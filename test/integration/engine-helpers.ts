@@ -124,11 +124,15 @@ export async function readAnchoredGroups(client: Client, base: string): Promise<
   }));
 }
 
-/** `member` of an entry, read with explicit `member;range=lo-hi` windows. */
-export async function readMembers(client: Client, dn: string, window = 1500): Promise<string[]> {
+/**
+ * `member` of an entry, read with explicit `member;range=lo-hi` windows (AD's MaxValRange is 1500), as a client of
+ * Windows AD must: Samba returns every value to a plain `member` read. `timeLimit`: the server's time limit per
+ * window in seconds (ldapts' default 10; 0 = none: a window of a 500,000-member group on a loaded DC takes longer).
+ */
+export async function readMembers(client: Client, dn: string, window = 1500, opts: { timeLimit?: number } = {}): Promise<string[]> {
   const out: string[] = [];
   for (let lo = 0; ; ) {
-    const { searchEntries } = await client.search(dn, { scope: 'base', attributes: [`member;range=${lo}-${lo + window - 1}`] });
+    const { searchEntries } = await client.search(dn, { scope: 'base', attributes: [`member;range=${lo}-${lo + window - 1}`], ...(opts.timeLimit !== undefined ? { timeLimit: opts.timeLimit } : {}) });
     const e = searchEntries[0];
     const key = Object.keys(e).find((k) => k.toLowerCase().startsWith('member;range=') && ([] as unknown[]).concat(e[k]).length > 0);
     if (!key) break;
