@@ -14,8 +14,16 @@ export function writeFileAtomic(path: string, data: string | Buffer | Iterable<s
   const fd = openSync(tmp, 'w', mode);
   try {
     for (const part of typeof data === 'string' || Buffer.isBuffer(data) ? [data] : data) {
-      const buf = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
+      // A string is written as it is (node encodes it into a scratch buffer freed at once, not a GC'd Buffer
+      // left for the next collection); only what a short write left over goes through a Buffer.
+      let buf: Buffer;
       let off = 0;
+      if (typeof part === 'string') {
+        const written = writeSync(fd, part, null, 'utf8');
+        if (written >= Buffer.byteLength(part, 'utf8')) continue;
+        buf = Buffer.from(part, 'utf8');
+        off = written;
+      } else buf = part;
       while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
     }
     fsyncSync(fd);
