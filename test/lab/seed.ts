@@ -3,13 +3,13 @@
  * admin connection, pipelined adds), read objectGUID/objectSid back over LDAP, and create the same users in the
  * Graph emulator with onPremisesSyncEnabled and the onPremises* attributes taken from AD. Plus cloud-only users.
  */
-import type { Client } from 'ldapts';
+import { EqualityFilter, type Client, type Filter } from 'ldapts';
 import { guidBytesToString, immutableIdFromGuidBytes, sidBytesToString } from './ad-ids';
 import type { DcHandle } from './samba/dc';
 import { escapeRdnValue } from './samba/dn';
 import { LabError } from './samba/errors';
 import type { GraphUser } from './graph/types';
-import { checkUserRecords, readUserRecords, spread, writeUserRecords, type AdUserFields } from './user-records';
+import { readUserRecords, spread, writeUserRecords, type AdUserFields } from './user-records';
 
 /** What the lab needs of the emulator's store (B's TenantStore satisfies it). */
 export interface UserStore {
@@ -109,17 +109,17 @@ function single(v: unknown): unknown {
 }
 
 /** Read users (DN, sAMAccountName, UPN, objectGUID, objectSid) under `base`, keyed by lowercase sAMAccountName. */
-export async function readAdUsers(client: Client, base: string): Promise<Map<string, Omit<AdUserRecord, 'spec'>>> {
+export async function readAdUsers(client: Client, base: string, filter: string | Filter = '(&(objectCategory=person)(objectClass=user))'): Promise<Map<string, AdUserFields>> {
   const { searchEntries } = await client.search(base, {
     scope: 'sub',
-    filter: '(&(objectCategory=person)(objectClass=user))',
+    filter,
     attributes: ['sAMAccountName', 'userPrincipalName', 'objectGUID', 'objectSid'],
     explicitBufferAttributes: ['objectGUID', 'objectSid'],
     paged: { pageSize: 1000 },
     // No server time limit (ldapts asks for 10 s): on a loaded machine Samba's search of many users takes longer.
     timeLimit: 0,
   });
-  const out = new Map<string, Omit<AdUserRecord, 'spec'>>();
+  const out = new Map<string, AdUserFields>();
   for (const e of searchEntries) {
     const guid = single(e.objectGUID) as Buffer;
     const sid = single(e.objectSid) as Buffer;
@@ -135,6 +135,24 @@ export async function readAdUsers(client: Client, base: string): Promise<Map<str
     });
   }
   return out;
+}
+
+/**
+ * Compare the records of the sampled users with what the DC holds (one search by sAMAccountName each, read as
+ * readAdUsers reads every user). Returns null when every one matches, else what differs.
+ */
+export async function checkUserRecords(client: Client, sample: readonly { sam: string; base: string }[], records: ReadonlyMap<string, AdUserFields>): Promise<string | null> {
+  for (const { sam, base } of sample) {
+    const want = records.get(sam.toLowerCase());
+    if (!want) return `${sam} is not in the file`;
+    const found = await readAdUsers(client, base, new EqualityFilter({ attribute: 'sAMAccountName', value: sam }));
+    const got = found.get(sam.toLowerCase());
+    if (found.size !== 1 || !got) return `${sam}: ${found.size} entries in AD`;
+    for (const k of ['dn', 'samAccountName', 'userPrincipalName', 'objectGuid', 'objectSid'] as const) {
+      if (got[k] !== want[k]) return `${sam}: ${k} is ${JSON.stringify(got[k])} in AD, ${JSON.stringify(want[k])} in the file`;
+    }
+  }
+  return null;
 }
 
 /** Create the users in AD and return them as read back (same order as `specs`). */

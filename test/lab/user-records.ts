@@ -12,9 +12,7 @@
  * `[dn, sAMAccountName, userPrincipalName, base64(objectGUID bytes), objectSid string]`.
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import type { Client } from 'ldapts';
-import { EqualityFilter } from 'ldapts';
-import { guidBytesToString, immutableIdFromGuidBytes, sidBytesToString } from './ad-ids';
+import { guidBytesToString, immutableIdFromGuidBytes } from './ad-ids';
 import type { AdUserRecord } from './seed';
 
 export const USER_RECORDS_FILE = 'ad-users.ndjson';
@@ -78,36 +76,4 @@ export function readUserRecords(path: string): Map<string, AdUserFields> | null 
 export function spread<T>(items: readonly T[], n: number): T[] {
   if (items.length <= n) return [...items];
   return Array.from({ length: n }, (_, i) => items[Math.round((i * (items.length - 1)) / (n - 1))]);
-}
-
-/**
- * Compare the records of the sampled users with what the DC holds (one base search by sAMAccountName each).
- * Returns null when every one matches, else what differs.
- */
-export async function checkUserRecords(client: Client, sample: readonly { sam: string; base: string }[], records: ReadonlyMap<string, AdUserFields>): Promise<string | null> {
-  for (const { sam, base } of sample) {
-    const want = records.get(sam.toLowerCase());
-    if (!want) return `${sam} is not in the file`;
-    const { searchEntries } = await client.search(base, {
-      scope: 'sub',
-      filter: new EqualityFilter({ attribute: 'sAMAccountName', value: sam }),
-      attributes: ['sAMAccountName', 'userPrincipalName', 'objectGUID', 'objectSid'],
-      explicitBufferAttributes: ['objectGUID', 'objectSid'],
-      timeLimit: 0,
-    });
-    if (searchEntries.length !== 1) return `${sam}: ${searchEntries.length} entries in AD`;
-    const e = searchEntries[0];
-    const one = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
-    const got = {
-      dn: e.dn,
-      samAccountName: String(one(e.sAMAccountName)),
-      userPrincipalName: String(one(e.userPrincipalName) ?? ''),
-      objectGuid: guidBytesToString(one(e.objectGUID) as Buffer),
-      objectSid: sidBytesToString(one(e.objectSid) as Buffer),
-    };
-    for (const k of Object.keys(got) as (keyof typeof got)[]) {
-      if (got[k] !== want[k]) return `${sam}: ${k} is ${JSON.stringify(got[k])} in AD, ${JSON.stringify(want[k])} in the file`;
-    }
-  }
-  return null;
 }
