@@ -135,6 +135,13 @@ export class MemberTable {
     this.tail.set(s, r);
   }
 
+  /** The group's aside record, made on first need. */
+  private asideOf(id: string): Aside {
+    let a = this.aside.get(id);
+    if (!a) this.aside.set(id, (a = {}));
+    return a;
+  }
+
   add(groupId: string, refs: readonly MemberRef[]): void {
     const s = this.slot(groupId);
     if (refs.length === 0) return;
@@ -153,8 +160,7 @@ export class MemberTable {
         aside?.removed?.delete(memberId);
         this.links++;
         if (!GUID.test(memberId)) {
-          const a = this.aside.get(id) ?? this.aside.set(id, {}).get(id)!;
-          (a.other ??= []).push({ id: memberId, kind: r.kind });
+          (this.asideOf(id).other ??= []).push({ id: memberId, kind: r.kind });
           continue;
         }
         buf[at] = KIND_CODE.get(r.kind) ?? KINDS.length - 1;
@@ -173,7 +179,7 @@ export class MemberTable {
     if (refs.length === 0) return;
     const id = groupId.toLowerCase();
     this.slot(id);
-    const a = this.aside.get(id) ?? this.aside.set(id, {}).get(id)!;
+    const a = this.asideOf(id);
     a.removed ??= new Set();
     for (const r of refs) a.removed.add(r.id.toLowerCase());
   }
