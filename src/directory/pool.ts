@@ -143,7 +143,9 @@ export class LdapPool {
    * up to `retries` times (default 1); `attempt` tells `fn` whether this is a retry (a write may have landed).
    */
   async use<T>(fn: (client: DirectoryConnection, info: { url: string; attempt: number }) => Promise<T>, retries = 1): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
+    // Calls cut because the breaker gave their URL up: each URL can be given up once, so at most urls.length.
+    let givenUp = 0;
+    for (let attempt = 0, spent = 0; ; attempt++) {
       const lease = await this.lease();
       try {
         const out = await fn(lease.client, { url: lease.url, attempt });
@@ -154,7 +156,14 @@ export class LdapPool {
         lease.release(broken, err);
         // Once every DC is given up, one clear error instead of this connection's own symptom.
         if (broken && this.unavailable) throw this.unavailable;
-        if (broken && attempt < retries && !this.closed) continue;
+        if (!broken || this.closed) throw err;
+        // The URL was given up (and this call's connection cut) while the call waited, e.g. on its retry after a
+        // first timeout: that says nothing about this call, which goes on to the next URL without spending a retry.
+        if (this.breaker.isTripped(lease.url) && givenUp < this.opts.urls.length) {
+          givenUp++;
+          continue;
+        }
+        if (spent++ < retries) continue;
         throw err;
       }
     }

@@ -1,8 +1,10 @@
 /**
  * Issue 14 part 3: a directory that hangs or dies in the middle of a cycle. The bundled CLI (a real process) runs
  * cycles against the lab DC while the test stops it (SIGSTOP: TCP still accepted, nothing answered), kills it
- * (SIGKILL: connection refused) or hangs a relay in front of it, at a point drawn from a recorded seed after N
- * groups were written. Expected: the cycle stops within about 2 × directory.timeoutMs (asserted with a wide
+ * (SIGKILL: connection refused) or hangs a relay in front of it, at a point drawn from a recorded seed: after N
+ * LDAP requests of the run. The run reaches the DC through a TCP relay that counts those requests (TLS record
+ * headers) and holds the next ones while the fault is injected, so the fault lands mid-run however fast the
+ * machine is (polling AD for a number of groups raced a fast run to its end). Expected: the cycle stops within about 2 × directory.timeoutMs (asserted with a wide
  * margin, relative to the timeout), exit code 1, ONE error naming the DC and the fix, a failed cycle that counts
  * toward quarantine; after a restart the next run is exact with no duplicate; a second URL takes over mid-cycle;
  * a stop shorter than the timeout is waited out and the cycle completes.
@@ -27,6 +29,9 @@ const SEED = Number(process.env.GWB_OUTAGE_SEED ?? Math.floor(Math.random() * 1_
 
 let lab: Lab;
 let client: Client | undefined;
+/** The relay every run but the failover one reaches the DC through. */
+let relay: TcpFaultProxy;
+let relayUrl: string;
 let proxy: TcpFaultProxy | undefined;
 let users: { id: string; dn: string }[] = [];
 const expected = new Map<string, string[]>(); // group id → member DNs (normalized)
@@ -65,14 +70,16 @@ async function dropClient(): Promise<void> {
   await c?.unbind().catch(() => undefined);
 }
 
-/** Start `gwb run` and wait until at least `after` anchored groups exist in AD (the run is still going). */
-async function runUntil(config: string, after: number) {
+/**
+ * Start `gwb run` (its directory URL `via` a relay) and return once it sent `requests` LDAP requests through it;
+ * the relay then holds its next requests until `release()`, so the run is certainly still going.
+ */
+async function runUntil(config: string, via: TcpFaultProxy, requests: number) {
+  const from = via.requests();
+  const reached = via.holdAfter(requests).then(() => true);
   const run = spawnCli(['run', '--config', config, '--json'], env());
-  let exited = false;
-  void run.done.then(() => (exited = true));
-  const c = await adClient();
-  while (!exited && (await readAnchoredGroups(c, lab.dc.baseDn)).length < after) await new Promise((r) => setTimeout(r, 100));
-  expect(exited, 'the run ended before the fault could be injected').toBe(false);
+  const inTime = await Promise.race([reached, run.done.then(() => false)]);
+  expect(inTime, `the run ended after ${via.requests() - from} requests, before request ${requests}: make the scenario bigger`).toBe(true);
   await dropClient(); // no lab connection may sit on a DC about to hang
   return run;
 }
@@ -102,29 +109,33 @@ beforeAll(async () => {
   lab = await startLab({ users: 40 });
   users = lab.seeded.users!.synced.map((u, i) => ({ id: u.id, dn: normalizeDn(lab.seeded.users!.ad[i].dn) }));
   addGroups(100);
+  relay = await startTcpFaultProxy({ host: lab.dc.ip, targetHost: lab.dc.ip, targetPort: 636 });
+  relayUrl = `ldaps://${lab.dc.ip}:${relay.port}`;
 }, 300_000);
 
 afterAll(async () => {
   await dropClient();
+  await relay?.close();
   await proxy?.close();
   await lab?.stop();
 });
 
 describe('a directory that hangs or dies mid-cycle', () => {
   it('hang (SIGSTOP) at a random point: the cycle stops within the bound, exit 1, one error; after a restart the next run is exact', async () => {
-    const config = configWith('outage', { timeoutMs: TIMEOUT_MS });
-    const stopAfter = 10 + Math.floor(rng() * 60);
-    const run = await runUntil(config, stopAfter);
+    const config = configWith('outage', { timeoutMs: TIMEOUT_MS, urls: [relayUrl] });
+    const stopAfter = 20 + Math.floor(rng() * 150);
+    const run = await runUntil(config, relay, stopAfter);
     lab.dc.signal('SIGSTOP');
     const stoppedAt = Date.now();
+    relay.release();
     const r = await run.done;
     const took = r.exitedAt - stoppedAt;
-    console.log(`hang after ≥${stopAfter} groups: the run ended ${took} ms after the stop (timeout ${TIMEOUT_MS} ms)`);
+    console.log(`hang after ${stopAfter} requests: the run ended ${took} ms after the stop (timeout ${TIMEOUT_MS} ms)`);
     expect(r.code, r.stderr).toBe(1);
     expect(took).toBeLessThan(BOUND_MS);
     const summary = JSON.parse(r.stdout);
     expect(summary).toMatchObject({ status: 'failed', errors: 0, failure: { code: 'DomainControllerUnavailable' } });
-    expect(summary.failure.message).toContain(lab.dc.url);
+    expect(summary.failure.message).toContain(relayUrl);
     expect(summary.failure.hint).toMatch(/directory\.urls/);
     expect(errorLines(r.stderr), r.stderr).toHaveLength(1);
 
@@ -138,15 +149,16 @@ describe('a directory that hangs or dies mid-cycle', () => {
   }, 240_000);
 
   it('kill (connection refused) during a delta cycle: the same, and the rerun after the restart is exact with 0 duplicates', async () => {
-    const config = configWith('outage', { timeoutMs: TIMEOUT_MS });
+    const config = configWith('outage', { timeoutMs: TIMEOUT_MS, urls: [relayUrl] });
     const before = expected.size;
     addGroups(60);
-    const killAfter = before + 5 + Math.floor(rng() * 40);
-    const run = await runUntil(config, killAfter);
+    const killAfter = 20 + Math.floor(rng() * 100);
+    const run = await runUntil(config, relay, killAfter);
     lab.dc.signal('SIGKILL');
     const killedAt = Date.now();
+    relay.release();
     const r = await run.done;
-    console.log(`kill after ≥${killAfter - before} new groups: the run ended ${r.exitedAt - killedAt} ms after the kill`);
+    console.log(`kill after ${killAfter} requests: the run ended ${r.exitedAt - killedAt} ms after the kill`);
     expect(r.code, r.stderr).toBe(1);
     expect(r.exitedAt - killedAt).toBeLessThan(BOUND_MS);
     expect(JSON.parse(r.stdout)).toMatchObject({ mode: 'delta', status: 'failed', errors: 0, failure: { code: 'DomainControllerUnavailable' } });
@@ -164,10 +176,9 @@ describe('a directory that hangs or dies mid-cycle', () => {
     const config = configWith('failover', { timeoutMs: TIMEOUT_MS, urls: [`ldaps://${lab.dc.ip}:${proxy.port}`, lab.dc.url] });
     const before = expected.size;
     addGroups(50);
-    const hangAfter = before + 5 + Math.floor(rng() * 30);
-    const run = await runUntil(config, hangAfter);
-    expect(proxy.accepted()).toBeGreaterThan(0);
-    proxy.hang();
+    const hangAfter = 20 + Math.floor(rng() * 80);
+    const run = await runUntil(config, proxy, hangAfter);
+    proxy.hang(); // what it held is never delivered: a hung first DC
     const r = await run.done;
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'success', errors: 0 });
@@ -184,11 +195,12 @@ describe('a directory that hangs or dies mid-cycle', () => {
   }, 240_000);
 
   it('a 30-second stop within the timeout budget is waited out: the cycle completes', async () => {
-    const config = configWith('outage', { timeoutMs: 60_000 });
+    const config = configWith('outage', { timeoutMs: 60_000, urls: [relayUrl] });
     const before = expected.size;
     addGroups(30);
-    const run = await runUntil(config, before + 3 + Math.floor(rng() * 20));
+    const run = await runUntil(config, relay, 10 + Math.floor(rng() * 40));
     lab.dc.signal('SIGSTOP');
+    relay.release();
     await new Promise((r) => setTimeout(r, 30_000));
     lab.dc.signal('SIGCONT');
     const r = await run.done;

@@ -40,3 +40,84 @@ describe('LdapPool.revive (watch mode after an outage)', () => {
     await pool.close();
   });
 });
+
+/**
+ * A fake DC that answers until `hang()`: then each search waits `timeoutMs` and fails as ldapts' does ("Operation
+ * timed out") unless its connection is cut first ("Connection closed before message response…", as a destroyed
+ * socket gives), and each new connection times out.
+ */
+function hangingDc(timeoutMs: number) {
+  let hung = false;
+  const conn = (): DirectoryConnection => {
+    let cut: ((e: Error) => void) | undefined;
+    const c = {
+      isConnected: true,
+      isBound: true,
+      search: () =>
+        hung
+          ? new Promise((_, reject) => {
+              const t = setTimeout(() => reject(new Error('Operation timed out')), timeoutMs);
+              cut = (e) => {
+                clearTimeout(t);
+                reject(e);
+              };
+            })
+          : Promise.resolve({ searchEntries: [] }),
+      unbind: async () => {
+        c.isConnected = false;
+        cut?.(new Error('Connection closed before message response was received. Message type: SearchRequest (0x63)'));
+      },
+    };
+    return c as unknown as DirectoryConnection;
+  };
+  const connect = async (): Promise<DirectoryConnection> => {
+    if (!hung) return conn();
+    await new Promise((r) => setTimeout(r, timeoutMs));
+    throw new Error('Connection timeout');
+  };
+  return { connect, hang: () => (hung = true) };
+}
+
+const healthy = async (): Promise<DirectoryConnection> =>
+  ({ isConnected: true, isBound: true, search: async () => ({ searchEntries: [] }), unbind: async () => undefined }) as unknown as DirectoryConnection;
+
+describe('LdapPool failover while calls are in flight', () => {
+  const timeoutMs = 60;
+  const urls = ['ldaps://dc1.example.com', 'ldaps://dc2.example.com'];
+
+  /** Three connections to dc1 opened and idle, then dc1 hangs; A starts, B 20 ms later. */
+  async function scenario(u: string[]) {
+    const dc1 = hangingDc(timeoutMs);
+    const pool = new LdapPool({ urls: u, bindDn: 'x', password: 'y', connector: (url) => (url.includes('dc1') ? dc1.connect() : healthy()), size: 3, timeoutMs, breakerThreshold: 3 });
+    const answered: string[] = [];
+    const call = (name: string) =>
+      pool.use(async (c, info) => {
+        await c.search('', {});
+        answered.push(`${name}@${info.url}`);
+        return name;
+      });
+    await Promise.all([call('w1'), call('w2'), call('w3')]);
+    answered.length = 0;
+    dc1.hang();
+    const a = call('A').catch((e: DirectoryError) => e);
+    await new Promise((r) => setTimeout(r, 20));
+    const b = call('B').catch((e: DirectoryError) => e);
+    return { pool, answered, results: await Promise.all([a, b]) };
+  }
+
+  it('a call retrying on a connection the breaker then cuts (its URL given up) goes on to the next URL', async () => {
+    // A times out first (1 failure: dc1 not given up yet) and retries on the third idle dc1 connection; B's
+    // timeout 20 ms later gives dc1 up and cuts A's retry. Before the fix A failed there with "Connection closed".
+    const { pool, answered, results } = await scenario(urls);
+    expect(results).toEqual(['A', 'B']);
+    expect(answered.sort()).toEqual(['A@ldaps://dc2.example.com', 'B@ldaps://dc2.example.com']);
+    expect(pool.stats().trippedUrls).toEqual(['ldaps://dc1.example.com']);
+    await pool.close();
+  });
+
+  it('with one URL, both calls fail with the one DomainControllerUnavailable error', async () => {
+    const { pool, results } = await scenario(urls.slice(0, 1));
+    expect(results.map((e) => (e as DirectoryError).code)).toEqual(['DomainControllerUnavailable', 'DomainControllerUnavailable']);
+    await pool.close();
+  });
+});
