@@ -1,15 +1,17 @@
 /**
  * Issue 4, "Must show" #4: `kill -9` of the core (the bundled CLI, a real process) at a random point of a large
  * initial cycle, then a rerun: AD exact, no duplicate group. The killed process leaves its lock behind; the rerun
- * takes it over (stale pid).
+ * takes it over (stale pid). The killed run reaches the DC through a relay that counts its LDAP requests and holds
+ * them from a seeded request number on: the kill lands mid-cycle however fast the machine is.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeDn } from '../../src/directory/dn';
 import { startLab, type Lab } from '../lab/fixture';
+import { startTcpFaultProxy, type TcpFaultProxy } from '../lab/tcp-fault-proxy';
 import { readAnchoredGroups, readMembers } from './engine-helpers';
 
 const root = join(__dirname, '../..');
@@ -18,6 +20,7 @@ const GROUPS = 400;
 
 let lab: Lab;
 let client: Client;
+let relay: TcpFaultProxy | undefined;
 const expected = new Map<string, string[]>(); // group id → member user DNs (normalized)
 
 function env(): NodeJS.ProcessEnv {
@@ -57,6 +60,7 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(async () => {
   await client?.unbind().catch(() => {});
+  await relay?.close();
   await lab?.stop();
 });
 
@@ -67,21 +71,24 @@ async function anchoredCount(): Promise<number> {
 describe('kill -9 mid initial cycle', () => {
   it('the rerun makes AD exact without duplicates', async () => {
     const seed = Number(process.env.GWB_CRASH_SEED ?? Date.now() % 1000);
-    // Kill within the first three quarters of the groups, at most 100 ms after the count is reached: killing at the
-    // 400th group (+ up to 400 ms, as before) let a fast cycle finish before the kill on some seeds, a flake.
-    const killAt = 1 + (seed * 7919) % ((GROUPS * 3) / 4); // 1..300 anchored groups in AD
-    const extraMs = (seed * 31) % 100;
-    const child = spawn(process.execPath, [cli, 'run', '--config', lab.config!.path, '--json'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let exited = false;
-    child.on('exit', () => (exited = true));
-    const deadline = Date.now() + 120_000;
-    while (!exited && Date.now() < deadline && (await anchoredCount()) < killAt) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, extraMs));
-    const killedWhileRunning = !exited;
+    // The cycle sends about 2 requests per group (860 in all, measured): kill at request 20..619, well before its
+    // end. Polling AD for a number of groups instead raced a fast cycle to its end on some seeds, a flake.
+    const killAt = 20 + ((seed * 7919) % 600);
+    relay = await startTcpFaultProxy({ host: lab.dc.ip, targetHost: lab.dc.ip, targetPort: 636 });
+    const doc = JSON.parse(readFileSync(lab.config!.path, 'utf8'));
+    doc.directory = { ...doc.directory, urls: [`ldaps://${lab.dc.ip}:${relay.port}`] };
+    const viaRelay = join(dirname(lab.config!.path), 'crash-relay.json');
+    writeFileSync(viaRelay, JSON.stringify(doc, null, 2));
+
+    const held = relay.holdAfter(killAt).then(() => true);
+    const child = spawn(process.execPath, [cli, 'run', '--config', viaRelay, '--json'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise((r) => child.once('exit', r)).then(() => false);
+    const killedWhileRunning = await Promise.race([held, exited]);
     child.kill('SIGKILL');
-    await new Promise((r) => (exited ? r(undefined) : child.once('exit', r)));
+    await exited;
+    relay.release();
     const created = await anchoredCount();
-    console.log(`crash seed ${seed}: killed at ${created}/${GROUPS} groups (+${extraMs} ms), while running: ${killedWhileRunning}`);
+    console.log(`crash seed ${seed}: killed at request ${killAt}, ${created}/${GROUPS} groups in AD, while running: ${killedWhileRunning}`);
     expect(killedWhileRunning).toBe(true);
     expect(existsSync(join((lab.config!.config.state as { path: string }).path, 'lock'))).toBe(true);
 

@@ -123,7 +123,7 @@ afterAll(async () => {
 describe('a directory that hangs or dies mid-cycle', () => {
   it('hang (SIGSTOP) at a random point: the cycle stops within the bound, exit 1, one error; after a restart the next run is exact', async () => {
     const config = configWith('outage', { timeoutMs: TIMEOUT_MS, urls: [relayUrl] });
-    const stopAfter = 20 + Math.floor(rng() * 150);
+    const stopAfter = 20 + Math.floor(rng() * 100); // of about 230
     const run = await runUntil(config, relay, stopAfter);
     lab.dc.signal('SIGSTOP');
     const stoppedAt = Date.now();
@@ -152,7 +152,7 @@ describe('a directory that hangs or dies mid-cycle', () => {
     const config = configWith('outage', { timeoutMs: TIMEOUT_MS, urls: [relayUrl] });
     const before = expected.size;
     addGroups(60);
-    const killAfter = 20 + Math.floor(rng() * 100);
+    const killAfter = 20 + Math.floor(rng() * 100); // of about 300
     const run = await runUntil(config, relay, killAfter);
     lab.dc.signal('SIGKILL');
     const killedAt = Date.now();
@@ -176,7 +176,7 @@ describe('a directory that hangs or dies mid-cycle', () => {
     const config = configWith('failover', { timeoutMs: TIMEOUT_MS, urls: [`ldaps://${lab.dc.ip}:${proxy.port}`, lab.dc.url] });
     const before = expected.size;
     addGroups(50);
-    const hangAfter = 20 + Math.floor(rng() * 80);
+    const hangAfter = 20 + Math.floor(rng() * 80); // of about 250
     const run = await runUntil(config, proxy, hangAfter);
     proxy.hang(); // what it held is never delivered: a hung first DC
     const r = await run.done;
@@ -198,7 +198,7 @@ describe('a directory that hangs or dies mid-cycle', () => {
     const config = configWith('outage', { timeoutMs: 60_000, urls: [relayUrl] });
     const before = expected.size;
     addGroups(30);
-    const run = await runUntil(config, relay, 10 + Math.floor(rng() * 40));
+    const run = await runUntil(config, relay, 10 + Math.floor(rng() * 40)); // of about 160
     lab.dc.signal('SIGSTOP');
     relay.release();
     await new Promise((r) => setTimeout(r, 30_000));
