@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DirectoryConnection } from '../../../src/directory/connection';
 import { DirectoryError } from '../../../src/directory/errors';
 import { LdapPool } from '../../../src/directory/pool';
@@ -85,8 +85,17 @@ describe('LdapPool failover while calls are in flight', () => {
   const timeoutMs = 60;
   const urls = ['ldaps://dc1.example.com', 'ldaps://dc2.example.com'];
 
-  /** Three connections to dc1 opened and idle, then dc1 hangs; A starts, B 20 ms later. */
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /**
+   * Three connections to dc1 opened and idle, then dc1 hangs; A starts, B 20 ms later. On the test's clock (fake
+   * timers): with real ones a loaded machine's stall (tens of ms in a 60 ms timeout) reordered the timeouts or made
+   * the idle connections stale, so the scenario was another one.
+   */
   async function scenario(u: string[]) {
+    vi.useFakeTimers();
     const dc1 = hangingDc(timeoutMs);
     const pool = new LdapPool({ urls: u, bindDn: 'x', password: 'y', connector: (url) => (url.includes('dc1') ? dc1.connect() : healthy()), size: 3, timeoutMs, breakerThreshold: 3 });
     const answered: string[] = [];
@@ -100,9 +109,11 @@ describe('LdapPool failover while calls are in flight', () => {
     answered.length = 0;
     dc1.hang();
     const a = call('A').catch((e: DirectoryError) => e);
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.advanceTimersByTimeAsync(20);
     const b = call('B').catch((e: DirectoryError) => e);
-    return { pool, answered, results: await Promise.all([a, b]) };
+    const results = Promise.all([a, b]);
+    await vi.advanceTimersByTimeAsync(10 * timeoutMs);
+    return { pool, answered, results: await results };
   }
 
   it('a call retrying on a connection the breaker then cuts (its URL given up) goes on to the next URL', async () => {
