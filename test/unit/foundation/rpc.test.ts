@@ -4,32 +4,51 @@ import '../../../src/ops';
 import { serveRpc } from '../../../src/rpc/server';
 import type { CoreMessage } from '../../../src/rpc/protocol';
 
-/** Runs serveRpc over in-memory streams; `lines` are written after hello; returns every message. */
-async function converse(lines: object[], opts: { closeAfter?: boolean; closeDelayMs?: number } = {}): Promise<CoreMessage[]> {
+/**
+ * Runs serveRpc over in-memory streams; `lines` are written after hello; returns every message. Stdin closes once
+ * every request has exited (`close: 'exited'`), or right after the lines (`'written'`: the stream keeps their order,
+ * so the server reads them all before the end) — never after a delay some run may outlast on a loaded machine.
+ */
+async function converse(lines: object[], opts: { close?: 'exited' | 'written' } = {}): Promise<CoreMessage[]> {
   const input = new PassThrough();
   const output = new PassThrough();
   const messages: CoreMessage[] = [];
+  const pending = new Set(lines.filter((l: any) => l.type === 'request').map((l: any) => l.id as string));
   let buf = '';
   output.on('data', (chunk: Buffer) => {
     buf += chunk.toString('utf8');
     let i: number;
     while ((i = buf.indexOf('\n')) >= 0) {
-      messages.push(JSON.parse(buf.slice(0, i)));
+      const m = JSON.parse(buf.slice(0, i)) as CoreMessage;
+      messages.push(m);
       buf = buf.slice(i + 1);
+      if (m.type === 'exit' && pending.delete((m as any).id) && pending.size === 0 && opts.close !== 'written') input.end();
     }
   });
   const done = serveRpc(input, output);
   for (const l of lines) input.write(JSON.stringify(l) + '\n');
-  if (opts.closeAfter !== false) {
-    setTimeout(() => input.end(), opts.closeDelayMs ?? 50);
-  }
+  if (opts.close === 'written') input.end();
   await done;
   return messages;
 }
 
+/** Resolves once `lines` (filled by an output listener) holds the exit of request `id`. */
+function exitOf(output: PassThrough, lines: any[], id: string): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (lines.some((l) => l.type === 'exit' && l.id === id)) {
+        output.off('data', check);
+        resolve();
+      }
+    };
+    output.on('data', check);
+    check();
+  });
+}
+
 describe('rpc server', () => {
   it('says hello with the protocol version, then runs a request to its exit', async () => {
-    const m = await converse([{ type: 'request', id: 'a', op: 'version' }], { closeDelayMs: 200 });
+    const m = await converse([{ type: 'request', id: 'a', op: 'version' }]);
     expect(m[0]).toMatchObject({ type: 'hello', protocol: 1 });
     const result = m.find((x) => x.type === 'result');
     // Results go to PowerShell with PascalCase properties.
@@ -38,7 +57,7 @@ describe('rpc server', () => {
   });
 
   it('reports an unknown operation as a terminating usage error with the known ones as the fix', async () => {
-    const m = await converse([{ type: 'request', id: 'b', op: 'no-such-op' }], { closeDelayMs: 200 });
+    const m = await converse([{ type: 'request', id: 'b', op: 'no-such-op' }]);
     const err = m.find((x) => x.type === 'error') as any;
     expect(err.terminating).toBe(true);
     expect(err.error.code).toBe('UnknownOperation');
@@ -52,14 +71,14 @@ describe('rpc server', () => {
       { type: 'log', level: 'warning', message: 'careful' },
       { type: 'error', terminating: false, error: { name: 'X', code: 'X', category: 'InvalidData', message: 'one group failed', target: 'g1' } },
     ];
-    const m = await converse([{ type: 'request', id: 'c', op: 'selftest', params: { events } }], { closeDelayMs: 200 });
+    const m = await converse([{ type: 'request', id: 'c', op: 'selftest', params: { events } }]);
     const tagged = m.filter((x) => x.type !== 'hello');
     expect(tagged.every((x: any) => x.id === 'c')).toBe(true);
     expect(m.at(-1)).toEqual({ type: 'exit', id: 'c', code: 3 });
   });
 
   it('cancels the request in flight when stdin closes', async () => {
-    const m = await converse([{ type: 'request', id: 'd', op: 'selftest', params: { events: [], fail: 'hang' } }], { closeDelayMs: 100 });
+    const m = await converse([{ type: 'request', id: 'd', op: 'selftest', params: { events: [], fail: 'hang' } }], { close: 'written' });
     const err = m.find((x) => x.type === 'error') as any;
     expect(err.error.category).toBe('OperationStopped');
     expect(m.at(-1)).toEqual({ type: 'exit', id: 'd', code: 130 });
@@ -71,11 +90,20 @@ describe('rpc server', () => {
     const lines: any[] = [];
     output.on('data', (c: Buffer) => lines.push(...c.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l))));
     const done = serveRpc(input, output);
-    input.write(JSON.stringify({ type: 'request', id: 'e1', op: 'selftest', params: { events: [], fail: 'hang' } }) + '\n');
-    await new Promise((r) => setTimeout(r, 50));
+    input.write(JSON.stringify({ type: 'request', id: 'e1', op: 'selftest', params: { events: [{ type: 'log', level: 'verbose', message: 'e1 runs' }], fail: 'hang' } }) + '\n');
+    // A cancel names the request in flight: send it once e1 runs (its first event), not after a guessed delay.
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if (lines.some((l) => l.id === 'e1' && l.type !== 'hello')) {
+          output.off('data', check);
+          resolve();
+        }
+      };
+      output.on('data', check);
+    });
     input.write(JSON.stringify({ type: 'cancel', id: 'e1' }) + '\n');
     input.write(JSON.stringify({ type: 'request', id: 'e2', op: 'version' }) + '\n');
-    await new Promise((r) => setTimeout(r, 200));
+    await exitOf(output, lines, 'e2');
     input.end();
     await done;
     expect(lines.find((l) => l.type === 'exit' && l.id === 'e1').code).toBe(130);
