@@ -117,17 +117,19 @@ Describe 'Secrets stay off the command line, out of the environment and off the 
                         Invoke-Probe -Cred $Cred -Secret $Secret
                     } $Cred $Secret
                 }).AddArgument($ModulePath).AddArgument($Cred).AddArgument($SecureAppSecret)
-            $before = @(Get-Process -Name node -ErrorAction SilentlyContinue | ForEach-Object Id)
             $async = $ps.BeginInvoke()
-            $deadline = (Get-Date).AddSeconds(20)
+            # The core this runspace started is a child of THIS process: "any new gwb.cjs rpc" could be another test
+            # run's core on the same machine (then this test read someone else's process, or one that just ended).
+            # The deadline only catches a hang. The core is found once it runs gwb.cjs (after exec), so its argv and
+            # environment are final: nothing to wait for before reading them.
+            $deadline = (Get-Date).AddSeconds(120)
             $corePid = $null
             while (-not $corePid -and (Get-Date) -lt $deadline) {
                 Start-Sleep -Milliseconds 100
                 $corePid = Get-Process -Name node -ErrorAction SilentlyContinue |
-                    Where-Object { $_.CommandLine -match 'gwb\.cjs rpc' -and $_.Id -notin $before } | Select-Object -First 1 -ExpandProperty Id
+                    Where-Object { $_.Parent.Id -eq $PID -and $_.CommandLine -match 'gwb\.cjs rpc' } | Select-Object -First 1 -ExpandProperty Id
             }
             $corePid | Should -Not -BeNullOrEmpty
-            Start-Sleep -Milliseconds 300
             $cmdline = [IO.File]::ReadAllText("/proc/$corePid/cmdline")
             $environ = [IO.File]::ReadAllText("/proc/$corePid/environ")
             $cmdline | Should -Not -Match ([regex]::Escape($Password))
