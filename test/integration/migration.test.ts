@@ -10,8 +10,8 @@
  *  = cloud; M365 / conflicts / orphans byte-for-byte unchanged → a second cycle writes nothing → verify.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import '../../src/ops';
 import { guidBytesToString, sidBytesToString } from '../lab/ad-ids';
 import { grantGroupRights, type ConnectAdGroup } from '../lab/connect-v2';
 import { startLab, type Lab } from '../lab/fixture';
+import { startTcpFaultProxy } from '../lab/tcp-fault-proxy';
 import { cycle, labConfig, readMembers } from './engine-helpers';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -100,36 +101,40 @@ const journal = (): string => join((lab.config!.config.state as { path: string }
 const journalLines = (): number => (existsSync(journal()) ? readFileSync(journal(), 'utf8').split('\n').filter((l) => l.trim()).length : 0);
 
 /**
- * `gwb migrate apply` as a real process, SIGKILLed at a random point of its stamping: once the journal has `k`
- * lines, the DC is paused (SIGSTOP on our own samba), so the child blocks on its next LDAP request; it is killed
- * there, and the DC resumes. Returns the journal lines written by then.
+ * `gwb migrate apply` as a real process, SIGKILLed at a random point of its stamping: it reaches the DC through a
+ * relay that lets its LDAP requests through one at a time (TLS records, `step()`); at each request, with the child
+ * blocked on it, the journal is counted; once it has `k` lines the child is killed right there (it cannot have run
+ * on, however fast the machine). Returns the journal lines written by then.
  */
 async function killedApply(k: number): Promise<number> {
-  const child = spawn(process.execPath, [cli, 'migrate', 'apply', '--config', lab.config!.path, '--search-base', connectOu, '--bind-dn', lab.dc.admin.bindDn,
+  const relay = await startTcpFaultProxy({ host: lab.dc.ip, targetHost: lab.dc.ip, targetPort: 636 });
+  const doc = JSON.parse(readFileSync(lab.config!.path, 'utf8'));
+  doc.directory = { ...doc.directory, urls: [`ldaps://${lab.dc.ip}:${relay.port}`] };
+  const config = join(dirname(lab.config!.path), 'migration-relay.json');
+  writeFileSync(config, JSON.stringify(doc, null, 2));
+  relay.step();
+  const child = spawn(process.execPath, [cli, 'migrate', 'apply', '--config', config, '--search-base', connectOu, '--bind-dn', lab.dc.admin.bindDn,
     '--password-env', 'GWB_TEST_ADMIN_PASSWORD', '--keep-cn-format', '--batch-size', '1', '--json'], {
     env: { ...process.env, ...lab.config!.env, GWB_TEST_ADMIN_PASSWORD: lab.dc.admin.password },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let exited = false;
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   child.stdout.on('data', (d) => (stderr += d));
-  child.on('exit', () => (exited = true));
+  const exit = new Promise<'exited'>((r) => child.once('exit', () => r('exited')));
   const start = journalLines();
-  const deadline = Date.now() + 120_000;
-  while (!exited && Date.now() < deadline && journalLines() < start + 1) await new Promise((r) => setTimeout(r, 2));
-  // From its first stamp on the child needs no Graph call (served by this process): poll synchronously, so the DC
-  // is paused within microseconds of line k, long before the child could finish the LDAP round trips left.
-  const spinUntil = Date.now() + 20_000;
-  while (!exited && Date.now() < spinUntil && journalLines() < start + k) { /* spin */ }
-  process.kill(lab.dc.pid, 'SIGSTOP');
   try {
-    await new Promise((r) => setTimeout(r, 300)); // the child runs on to its next LDAP request and waits there
-    expect(exited, `the apply ended before the kill point: ${stderr}`).toBe(false);
+    for (;;) {
+      const at = await Promise.race([relay.waiting().then(() => 'request' as const), exit]);
+      expect(at, `the apply ended before journal line ${k}: ${stderr}`).toBe('request');
+      if (journalLines() >= start + k) break;
+      relay.pass();
+    }
     child.kill('SIGKILL');
-    await new Promise((r) => (exited ? r(undefined) : child.once('exit', r)));
+    await exit;
   } finally {
-    process.kill(lab.dc.pid, 'SIGCONT');
+    child.kill('SIGKILL');
+    await relay.close();
   }
   return journalLines() - start;
 }
@@ -197,6 +202,7 @@ describe('migration from Connect group writeback v2', () => {
     const k = 1 + (seed % (2 * adoptGroups().length - 3));
     const written = await killedApply(k);
     console.log(`migration kill seed ${seed}: killed after ${written} journal line(s) (k = ${k})`);
+    expect(written).toBeGreaterThanOrEqual(k);
     expect(written).toBeLessThan(2 * adoptGroups().length);
     const u = await op('migrate-undo', {}, { asAdmin: true });
     expect(u.code).toBe(0);
