@@ -27,8 +27,10 @@ import { AnchorIndex, ConnectMarkerIndex, targetLookup } from './match';
 import { MemberResolver } from './members';
 import { MemberTable } from './member-table';
 import { reconcileMembers, type MemberWork } from './member-step';
+import { applyMemberDelta } from './member-delta';
+import { DeltaMembers } from './delta-members';
 import { Recorder, stopsCycle } from './recorder';
-import { createMemberRemovalBatch, memberRemovalBatchId, pendingHeldGroupIds, recordPassingFailure, recordSuccess, recordTotalFailure } from './safety';
+import { createMemberRemovalBatch, memberRemovalBatchId, pendingHeldGroupIds, pendingMemberRemoval, recordPassingFailure, recordSuccess, recordTotalFailure } from './safety';
 import { closeDriftWindow, findDrift, supportsDrift } from './drift';
 import { trackWrites } from './write-tracker';
 import { runPreflight } from './preflight';
@@ -361,8 +363,10 @@ async function memberPhase(env: CycleEnv, work: MemberWork[]): Promise<HeldBatch
     work,
     objectConcurrency(env),
     async (w) => {
-      await reconcileMembers(env, w);
+      if (w.direct) await applyMemberDelta(env, w);
+      else await reconcileMembers(env, w);
       env.members?.release(w.groupId);
+      env.deltaMembers?.release(w.groupId);
       reportProgress(env, 'Memberships', ++done, work.length);
     },
     env.signal,
@@ -606,6 +610,8 @@ interface DeltaRead {
 /** Read a whole delta round first (no writes yet), folding pages per group. */
 async function readDelta(env: CycleEnv, link: string): Promise<DeltaRead> {
   const changes = new Map<string, FoldedChange>();
+  // Each changed group's member adds/removes, compact, for the groups whose changes can be applied directly.
+  const memberChanges = (env.deltaMembers = new DeltaMembers());
   const next = await env.source.delta(
     link,
     async (page) => {
@@ -616,14 +622,37 @@ async function readDelta(env: CycleEnv, link: string): Promise<DeltaRead> {
           const prev = changes.get(id);
           const members = c.memberAdds.length > 0 || c.memberRemoves.length > 0;
           changes.set(id, { kind: 'upsert', membersChanged: members || (prev?.kind === 'upsert' && prev.membersChanged) });
+          memberChanges.record(id, c.memberAdds, c.memberRemoves);
         } else {
           changes.set(id, { kind: c.kind, membersChanged: false });
+          memberChanges.taint(id);
         }
       }
     },
     env.signal,
   );
   return { changes, link: next };
+}
+
+/**
+ * Whether a changed group's member changes may be applied as the delta round carried them, instead of a full
+ * reconcile: the round carried them (not only a property change), the group is managed and did not fail before,
+ * it did not change in AD outside the engine (drift: the full reconcile repairs it), no member removal of it waits
+ * for approval, and Graph can count its members (the member-removal guard's base). The member phase adds: the
+ * object step found it as it was (not created or re-created this cycle).
+ */
+function canApplyDirectly(env: CycleEnv, id: string, change: FoldedChange): boolean {
+  const { doc } = env;
+  return (
+    change.kind === 'upsert' &&
+    change.membersChanged &&
+    !!env.deltaMembers?.has(id) &&
+    doc.groups[id]?.status === 'managed' &&
+    !doc.failed[id] &&
+    !env.drift?.has(id) &&
+    !pendingMemberRemoval(doc, id) &&
+    typeof env.source.countMembers === 'function'
+  );
 }
 
 async function deltaCycle(env: CycleEnv, delta: DeltaRead, phase: Phase): Promise<PhaseResult> {
@@ -639,6 +668,8 @@ async function deltaCycle(env: CycleEnv, delta: DeltaRead, phase: Phase): Promis
 
   const inScope = new Map<string, CloudGroup>();
   const needMembers = new Set<string>();
+  /** Groups whose member changes are applied as the delta carried them (member-delta.ts). */
+  const direct = new Set<string>();
   const candidates: { id: string; cause: LifecycleCause }[] = [];
   for (const [id, change] of delta.changes) {
     rec.groups.read++;
@@ -654,6 +685,7 @@ async function deltaCycle(env: CycleEnv, delta: DeltaRead, phase: Phase): Promis
         inScope.set(id, g);
         rec.groups.inScope++;
         if (change.membersChanged || record?.status !== 'managed' || doc.failed[id]) needMembers.add(id);
+        if (canApplyDirectly(env, id, change)) direct.add(id);
       } else {
         refs.outOfScope.set(id, d.reason);
         rec.groups.outOfScope++;
@@ -728,7 +760,11 @@ async function deltaCycle(env: CycleEnv, delta: DeltaRead, phase: Phase): Promis
   const work: MemberWork[] = [];
   for (const r of outcomes) {
     const w = needMembers.has(r.groupId) || r.deferredMembers ? memberWork(r, env.drift) : undefined;
-    if (w) work.push(w);
+    if (!w) continue;
+    // Applied directly only when the object step found the managed group as it was (not created or re-created).
+    if (direct.has(r.groupId) && r.previousStatus === 'managed' && !r.created && !r.deferredMembers && !w.drift) w.direct = true;
+    else env.deltaMembers?.release(r.groupId);
+    work.push(w);
   }
   for (const p of parents) {
     const record = doc.groups[p];

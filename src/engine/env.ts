@@ -6,6 +6,7 @@ import type { HeldAction, StateDoc } from '../state/types';
 import type { CycleGroupRefs } from './group-refs';
 import type { GroupMapper } from './map';
 import type { MemberResolver } from './members';
+import type { DeltaMembers } from './delta-members';
 import type { MemberTable } from './member-table';
 import type { Recorder } from './recorder';
 
@@ -24,6 +25,8 @@ export interface CycleEnv {
   now: () => Date;
   /** Members read with the groups (full cycles: the initial delta round); other groups' members come from Graph. */
   members?: MemberTable;
+  /** Delta cycles: the member adds/removes the round carried, per changed group (applied directly where safe). */
+  deltaMembers?: DeltaMembers;
   /** Managed groups changed in AD outside the engine since the last cycle (drift), by cloud group id. */
   drift?: Map<string, ChangedGroup>;
   /** Persist progress so far (state + log); absent in dry runs. */

@@ -33,6 +33,11 @@ export interface MemberWork {
   deferred?: string[];
   /** Set when the group changed in AD outside this engine since the last cycle: differences are logged as drift. */
   drift?: ChangedGroup;
+  /**
+   * Set when the delta round's member changes of this group are applied as they are (member-delta.ts) instead of
+   * a full reconcile; they are held in env.deltaMembers.
+   */
+  direct?: boolean;
 }
 
 /** A cloud group's direct members: from the cycle's member table when it holds the group, else from Graph. */
@@ -46,15 +51,20 @@ function waitsForChild(reason: string): boolean {
   return reason.startsWith('nested group not provisioned') || reason.startsWith('out-of-scope group');
 }
 
-/** Log (and, in dry runs, plan) every skipped member of a group with its reason; remember waiting parents. */
-export function recordMemberSkips(env: CycleEnv, groupId: string, dn: string, skipped: readonly MemberSkip[]): void {
+/**
+ * Log (and, in dry runs, plan) every skipped member of a group with its reason; remember waiting parents.
+ * `removed`: members the delta removed from the cloud group that do not resolve — nothing to remove in AD (AD drops
+ * a deleted object's links itself; the others were never written); they make no parent wait.
+ */
+export function recordMemberSkips(env: CycleEnv, groupId: string, dn: string, skipped: readonly MemberSkip[], removed = false): void {
   const { rec, doc } = env;
   for (const s of skipped) {
     rec.members.skipped++;
     const sourceType = (['user', 'group', 'device', 'orgContact', 'servicePrincipal'].includes(s.kind) ? s.kind : 'other') as 'user';
-    rec.record({ action: 'skip', result: 'skipped', sourceId: s.memberId, sourceType, groupId, ...(s.name ? { memberName: s.name } : {}), targetDn: dn, reason: s.reason });
-    if (env.dryRun) rec.planned({ kind: 'skip', sourceId: s.memberId, sourceType, groupId, reason: s.reason });
-    if (s.kind === 'group' && waitsForChild(s.reason)) {
+    const reason = removed ? `removed from the cloud group, nothing to remove in AD: ${s.reason}` : s.reason;
+    rec.record({ action: 'skip', result: 'skipped', sourceId: s.memberId, sourceType, groupId, ...(s.name ? { memberName: s.name } : {}), targetDn: dn, reason });
+    if (env.dryRun) rec.planned({ kind: 'skip', sourceId: s.memberId, sourceType, groupId, reason });
+    if (!removed && s.kind === 'group' && waitsForChild(s.reason)) {
       const waiting = (doc.nestedWaiting ??= {});
       const parents = (waiting[s.memberId] ??= []);
       if (!parents.includes(groupId)) parents.push(groupId);
@@ -88,6 +98,28 @@ export async function addMemberBatches(env: CycleEnv, groupId: string, dn: strin
   }
 }
 
+/** Remove member DNs in batches of membership.batchSize, each batch logged (memberRemove) and counted once written. */
+export async function removeMemberBatches(env: CycleEnv, groupId: string, dn: string, remove: string[], reason: string, onWritten?: (batch: string[]) => void): Promise<void> {
+  for (const batch of chunk(remove, env.config.membership.batchSize)) {
+    await env.target.removeMembers(dn, batch);
+    env.rec.members.removed += batch.length;
+    const ids = env.resolver.idsOf(batch);
+    env.rec.record({
+      action: 'memberRemove',
+      result: 'success',
+      sourceId: groupId,
+      sourceType: 'group',
+      groupId,
+      targetDn: dn,
+      count: batch.length,
+      ...(ids.length ? { memberIds: ids } : {}),
+      modified: [{ attribute: 'member', old: batch, new: null }],
+      reason,
+    });
+    onWritten?.(batch);
+  }
+}
+
 /**
  * Before any member is removed, prove the member read complete: a listing cut short (a last page without its
  * next link) looks like removed members. Graph's own count must not exceed what was read; if it does, nothing
@@ -110,7 +142,7 @@ async function assertCompleteRead(env: CycleEnv, groupId: string, read: number):
  * share over safety.memberRemovalThreshold — or any removal while an earlier hold of this group waits — is
  * held for approval, and none is applied now.
  */
-function guardRemovals(env: CycleEnv, work: MemberWork, present: number, remove: string[]): string[] {
+export function guardRemovals(env: CycleEnv, work: MemberWork, present: number, remove: string[]): string[] {
   if (!remove.length) return remove;
   if (work.approvedRemovals) return remove.filter((dn) => work.approvedRemovals!.has(normalizeDn(dn)));
   const { doc, rec, config } = env;
@@ -167,23 +199,7 @@ export async function reconcileMembers(env: CycleEnv, work: MemberWork): Promise
     }
 
     await addMemberBatches(env, id, work.dn, add, idOf);
-    for (const batch of chunk(remove, config.membership.batchSize)) {
-      await target.removeMembers(work.dn, batch);
-      rec.members.removed += batch.length;
-      const ids = env.resolver.idsOf(batch);
-      rec.record({
-        action: 'memberRemove',
-        result: 'success',
-        sourceId: id,
-        sourceType: 'group',
-        groupId: id,
-        targetDn: work.dn,
-        count: batch.length,
-        ...(ids.length ? { memberIds: ids } : {}),
-        modified: [{ attribute: 'member', old: batch, new: null }],
-        reason: work.drift ? 'drift: not a member of the cloud group (added in AD outside GroupWriteback)' : 'not a member of the cloud group',
-      });
-    }
+    await removeMemberBatches(env, id, work.dn, remove, work.drift ? 'drift: not a member of the cloud group (added in AD outside GroupWriteback)' : 'not a member of the cloud group');
     if (keep && record) {
       const dns = resolved.dns.map((dn) => normalizeDn(dn));
       // Deferred members come on top of those the create wrote inline.

@@ -140,6 +140,13 @@ export class FakeSource implements Source {
     for (let i = 0; i < g.members.length; i += this.pageSize) yield g.members.slice(i, i + this.pageSize).map((m) => ({ ...m }));
   }
 
+  async countMembers(groupId: string): Promise<number> {
+    this.hit('countMembers');
+    const g = this.groups.get(groupId);
+    if (!g) throw new GwbError(`Group ${groupId} not found`, { code: 'GraphObjectNotFound', category: 'ObjectNotFound' });
+    return g.members.length;
+  }
+
   async getUsers(ids: string[]): Promise<CloudUser[]> {
     this.hit('getUsers');
     if (ids.length > 1000) throw new Error('getUsers: more than 1000 ids');
