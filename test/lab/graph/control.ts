@@ -12,8 +12,12 @@
  *   POST /_emulator/faults/expire-delta-tokens | reset-delta-tokens
  *   GET|POST /_emulator/apps               list / register an app ({clientId?, clientSecret?, certificatePem?, roles?})
  *   GET  /_emulator/changes?since=N        the change log after sequence N
+ *   POST /_emulator/governance/expire-due  {at}: end the assignments whose end date is at or before `at` (ISO time)
+ *                                          as Entra does when it passes (a systemRemove each) — the test moves the
+ *                                          expiry check to a known time instead of waiting for the clock
  */
 import type { AppRegistrationInput, AppRegistry } from './auth/apps';
+import type { EntitlementStore } from './governance/entitlement-store';
 import type { FaultController } from './faults';
 import { GraphHttpError } from './errors';
 import type { GraphResponse } from './http-types';
@@ -26,6 +30,7 @@ export interface ControlDeps {
   faults: FaultController;
   apps: AppRegistry;
   stats: RequestStats;
+  governance: EntitlementStore;
   info: () => Record<string, unknown>;
 }
 
@@ -81,6 +86,11 @@ export function handleControl(deps: ControlDeps, method: string, path: string, s
       case 'POST /_emulator/faults/expire-delta-tokens':
         deps.faults.expireDeltaTokens();
         return ok({ expired: true });
+      case 'POST /_emulator/governance/expire-due': {
+        const at = typeof b.at === 'string' ? Date.parse(b.at) : NaN;
+        if (Number.isNaN(at)) throw new GraphHttpError(400, 'BadRequest', 'Give "at" as an ISO 8601 time.');
+        return ok({ expired: deps.governance.expireDue(at) });
+      }
       case 'POST /_emulator/faults/reset-delta-tokens':
         deps.faults.resetDeltaTokens();
         return ok({ reset: true });

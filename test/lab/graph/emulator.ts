@@ -130,7 +130,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
   const server: Server = createServer({ cert: readFileSync(cert.certFile), key: readFileSync(cert.keyFile) }, createRequestListener({
     pipeline: { ctx, router, tokens, limiter, stats },
     identity: { tenantId, tenantAliases: [domain], apps, tokens },
-    control: { store, faults, apps, stats, info },
+    control: { store, faults, apps, stats, governance, info },
     get origin() { return origin; },
   }));
   server.keepAliveTimeout = 30_000;
