@@ -166,7 +166,9 @@ describe('failover', () => {
     const mute = await startRelay(dc.ip, 636);
     mute.blackhole = true;
     try {
-      const t = target({ urls: [mute.url, dc.url], connectTimeoutMs: 300 });
+      // The budget bounds the healthy DC's TLS handshake too (one connectTimeoutMs for every URL): 300 ms raced a
+      // loaded machine's handshake with Samba. The mute one certainly outlasts any budget (it never answers).
+      const t = target({ urls: [mute.url, dc.url], connectTimeoutMs: 5_000 });
       await expect(t.checkConnection()).resolves.toMatchObject({ url: dc.url });
     } finally {
       mute.cutAll();

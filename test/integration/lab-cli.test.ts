@@ -16,9 +16,13 @@ import { ensureGolden } from '../lab/samba/golden';
 
 const instanceDir = mkdtempSync(join(tmpdir(), 'gwb-lab-cli-'));
 
+/**
+ * The kill timeout is a hang detector above `lab up`'s own 300 s readiness deadline (which reports the daemon's log):
+ * 120 s could kill a healthy start on a loaded 2-core machine, where a lab start takes minutes.
+ */
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd: REPO_ROOT, env: { ...process.env, GWB_LAB_INSTANCE_DIR: instanceDir, ...env }, timeout: 120_000 }, (err, stdout, stderr) =>
+    execFile(cmd, args, { cwd: REPO_ROOT, env: { ...process.env, GWB_LAB_INSTANCE_DIR: instanceDir, ...env }, timeout: 400_000 }, (err, stdout, stderr) =>
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
   });
 }

@@ -146,7 +146,17 @@ async function down(paths: LabPaths): Promise<number> {
   // samba dies with the daemon (its stdin pipe closes); make sure, but only if the pid is still that samba.
   if (s.status === 'ready' && pidAlive(s.samba.pid) && cmdlineOf(s.samba.pid).includes(`${s.samba.dir}/etc/smb.conf`)) {
     process.kill(s.samba.pid, 'SIGTERM');
-    await waitGone(s.samba.pid, 3_000);
+    // A loaded machine may take longer than 3 s to end samba's process tree: then kill it, as for the daemon (down
+    // must return with what up started gone, not merely asked to go).
+    if (!(await waitGone(s.samba.pid, 3_000))) {
+      err(`lab: samba ${s.samba.pid} did not stop in 3 s; killing it.`);
+      try {
+        process.kill(s.samba.pid, 'SIGKILL');
+      } catch {
+        // it ended meanwhile
+      }
+      await waitGone(s.samba.pid, 10_000);
+    }
   }
   removeLabState(paths.labJson);
   err(pid ? `lab: stopped (daemon pid ${pid}).` : 'lab: the daemon was not running; removed the stale .lab/lab.json.');
