@@ -52,8 +52,8 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function raw(path: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: any }> {
-  const res = await fetch(`${em.baseUrl}${path}`, init);
+async function raw(path: string, init: RequestInit = {}, on: GraphEmulator = em): Promise<{ status: number; headers: Headers; body: any }> {
+  const res = await fetch(`${on.baseUrl}${path}`, init);
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
 }
@@ -296,6 +296,16 @@ describe('members, users and users/delta', () => {
     await expect(client.api('/groups/00000000-0000-4000-8000-000000000002/members').get()).rejects.toMatchObject({ statusCode: 404 });
   });
 
+  it('pages a group\'s members (direct, cast, transitive) through skiptoken nextLinks, with @odata.count and $count', async () => {
+    // An emulator of its own: the tenant the other tests share stays as it is.
+    const own = await startGraphEmulator({ pkiDir: labPaths().pkiDir });
+    try {
+      await pageMembers(own);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('keeps onPremises* user properties $select-only and filterable', async () => {
     const list = await client.api('/users').get();
     expect(Object.keys(list.value[0]).sort()).toEqual(['businessPhones', 'displayName', 'givenName', 'id', 'jobTitle', 'mail', 'mobilePhone',
@@ -449,3 +459,44 @@ describe('$filter parser and evaluator', () => {
     }
   });
 });
+
+/** Issue 13: the emulator pages a group's members from its store (lazy), with every documented paging behaviour. */
+async function pageMembers(em: GraphEmulator): Promise<void> {
+  const client = graphClient(em, secretCredential(em));
+  const many = em.store.loadTenant({
+    users: Array.from({ length: 11 }, (_, i) => ({ displayName: `Pager ${i}`, userPrincipalName: `pager${i}@contoso.com` })),
+    groups: [
+      { displayName: 'Pager inner', mailNickname: 'pagerinner', members: ['pager9@contoso.com', 'pager10@contoso.com'] },
+      { displayName: 'Pager', mailNickname: 'pager', members: [...Array.from({ length: 9 }, (_, i) => `pager${i}@contoso.com`), 'Pager inner'] },
+    ],
+  });
+  const outer = many.groups.find((g) => g.displayName === 'Pager')!;
+  const inner = many.groups.find((g) => g.displayName === 'Pager inner')!;
+  const ids = (v: { id: string }[]) => v.map((m) => m.id);
+  const pages = async (first: string, headers: Record<string, string> = {}) => {
+    const out: { value: { id: string }[]; '@odata.count'?: number; '@odata.nextLink'?: string }[] = [];
+    let next: string | undefined = first;
+    while (next) {
+      let req = client.api(next);
+      for (const [k, v] of Object.entries(headers)) req = req.header(k, v);
+      const page = await req.get();
+      out.push(page);
+      next = page['@odata.nextLink'];
+    }
+    return out;
+  };
+  const users9 = many.users.slice(0, 9).map((u) => u.id);
+  const direct = await pages(`/groups/${outer.id}/members?$select=id&$top=4`);
+  expect(direct.map((p) => p.value.length)).toEqual([4, 4, 2]);
+  expect(direct.flatMap((p) => ids(p.value))).toEqual([...users9, inner.id]);
+  const cast = await pages(`/groups/${outer.id}/members/microsoft.graph.user?$select=id&$top=4&$count=true`, { ConsistencyLevel: 'eventual' });
+  expect(cast[0]['@odata.count']).toBe(9);
+  expect(cast.map((p) => p.value.length)).toEqual([4, 4, 1]);
+  expect(cast.flatMap((p) => ids(p.value))).toEqual(users9);
+  const transitive = await pages(`/groups/${outer.id}/transitiveMembers?$select=id&$top=5`);
+  expect(transitive.flatMap((p) => ids(p.value)).sort()).toEqual([...many.users.map((u) => u.id), inner.id].sort());
+  const token = `Bearer ${(await secretCredential(em).getToken(GRAPH_SCOPE))!.token}`;
+  for (const [path, n] of [['members', 10], ['members/graph.group', 1], ['transitiveMembers', 12]] as const) {
+    expect((await raw(`/v1.0/groups/${outer.id}/${path}/$count`, { headers: { Authorization: token, ConsistencyLevel: 'eventual' } }, em)).body).toBe(String(n));
+  }
+}

@@ -95,6 +95,11 @@ export class TenantStore {
     return m ? [...m].map(([id, kind]) => ({ id, kind })) : [];
   }
 
+  /** Direct members of a group (id → kind), in the order they were added: the store's own map, read-only. */
+  memberEntries(groupId: string): ReadonlyMap<string, ObjectKind> {
+    return this.members.get(groupId.toLowerCase()) ?? new Map();
+  }
+
   isMember(groupId: string, memberId: string): boolean {
     return this.members.get(groupId.toLowerCase())?.has(memberId.toLowerCase()) ?? false;
   }

@@ -17,9 +17,23 @@ export interface ListItem {
   obj: DirectoryObject;
 }
 
+/**
+ * A collection that is paged without being materialised (a 500,000-member group: each page request costs its page,
+ * not the whole list). `all()` materialises it for what needs every item ($filter, $search, $orderby).
+ */
+export interface LazyItems {
+  readonly length: number;
+  slice(start: number, end: number): ListItem[];
+  all(): ListItem[];
+}
+
+function materialise(items: ListItem[] | LazyItems): ListItem[] {
+  return Array.isArray(items) ? items : items.all();
+}
+
 export interface ListSpec {
   req: GraphRequest;
-  items: ListItem[];
+  items: ListItem[] | LazyItems;
   /** Kinds the collection can hold ($select names are checked against them). */
   kinds: ObjectKind[];
   /** `$metadata#<context>`, e.g. 'groups' or 'directoryObjects'. */
@@ -97,12 +111,12 @@ export function listCollection(spec: ListSpec): GraphResponse {
   }
 
   let items = spec.items;
-  if (filter) items = items.filter((i) => evaluate(filter, i.obj));
-  if (search) items = items.filter((i) => matchesSearch(i.obj, search));
+  if (filter) items = materialise(items).filter((i) => evaluate(filter, i.obj));
+  if (search) items = materialise(items).filter((i) => matchesSearch(i.obj, search));
   if (order) {
     const { prop, desc } = order;
     const key = (i: ListItem) => String(i.obj[prop] ?? '').toLowerCase();
-    items = [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) * (desc ? -1 : 1));
+    items = [...materialise(items)].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) * (desc ? -1 : 1));
   }
 
   const offset = skip?.o ?? 0;
@@ -124,14 +138,14 @@ export function listCollection(spec: ListSpec): GraphResponse {
 }
 
 /** `/groups/$count` and friends: plain-text count, advanced mode only. */
-export function countCollection(req: GraphRequest, items: ListItem[], kind: ObjectKind): GraphResponse {
+export function countCollection(req: GraphRequest, items: ListItem[] | LazyItems, kind: ObjectKind): GraphResponse {
   if (req.headers.consistencylevel?.toLowerCase() !== 'eventual') throw badRequest('$count is not currently supported.');
   const filterRaw = req.query.get('$filter');
   let list = items;
   if (filterRaw) {
     const f = parseFilter(filterRaw);
     checkFilter(f, kind, true);
-    list = list.filter((i) => evaluate(f, i.obj));
+    list = materialise(list).filter((i) => evaluate(f, i.obj));
   }
   return { status: 200, text: String(list.length) };
 }

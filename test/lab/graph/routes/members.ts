@@ -4,7 +4,7 @@
  */
 import { badRequest, notFound, unsupportedQuery } from '../errors';
 import { noContent, type GraphRequest } from '../http-types';
-import { countCollection, listCollection, type ListItem } from '../odata/listing';
+import { countCollection, listCollection, type LazyItems, type ListItem } from '../odata/listing';
 import type { Route } from '../router';
 import type { TenantStore } from '../store';
 import type { ObjectKind } from '../types';
@@ -12,7 +12,11 @@ import { bodyObject, idFromReference, mixedProjector, requireGuid } from './comm
 
 const CASTS = new Set(['user', 'group', 'orgcontact', 'device', 'serviceprincipal']);
 
-function memberItems(store: TenantStore, groupId: string, transitive: boolean, cast: string | undefined): ListItem[] {
+/**
+ * A group's (transitive) members as a lazy collection: a page request reads its page from the store, it does not
+ * materialise every member (at 500,000 members that made a full listing cost O(N²/page)).
+ */
+function memberItems(store: TenantStore, groupId: string, transitive: boolean, cast: string | undefined): LazyItems {
   const g = store.getGroup(requireGuid(groupId));
   if (!g) throw notFound(groupId);
   let kind: ObjectKind | undefined;
@@ -23,12 +27,36 @@ function memberItems(store: TenantStore, groupId: string, transitive: boolean, c
       throw unsupportedQuery("The type cast 'microsoft.graph.group' is not supported for the members of a Microsoft 365 group.");
     }
     kind = c === 'user' ? 'user' : c === 'group' ? 'group' : undefined;
-    if (kind === undefined) return [];
+    if (kind === undefined) return lazyMembers(store, () => [], undefined);
   }
-  const refs = transitive ? store.transitiveMembersOf(g.id) : store.membersOf(g.id);
-  return refs
-    .filter((r) => !kind || r.kind === kind)
-    .map((r) => ({ kind: r.kind, obj: store.getObject(r.id)!.obj }));
+  const id = g.id;
+  return lazyMembers(store, transitive ? () => store.transitiveMembersOf(id).map((m): [string, ObjectKind] => [m.id, m.kind]) : () => store.memberEntries(id), kind);
+}
+
+function lazyMembers(store: TenantStore, entries: () => Iterable<[string, ObjectKind]>, kind: ObjectKind | undefined): LazyItems {
+  const item = (id: string, k: ObjectKind): ListItem => ({ kind: k, obj: store.getObject(id)!.obj });
+  const slice = (start: number, end: number): ListItem[] => {
+    const out: ListItem[] = [];
+    let i = 0;
+    for (const [id, k] of entries()) {
+      if (kind && k !== kind) continue;
+      if (i >= end) break;
+      if (i >= start) out.push(item(id, k));
+      i++;
+    }
+    return out;
+  };
+  return {
+    get length() {
+      const all = entries();
+      if (!kind && all instanceof Map) return all.size;
+      let n = 0;
+      for (const [, k] of all) if (!kind || k === kind) n++;
+      return n;
+    },
+    slice,
+    all: () => slice(0, Infinity),
+  };
 }
 
 function list(req: GraphRequest, store: TenantStore, groupId: string, transitive: boolean, cast?: string, maxPageSize?: number) {
