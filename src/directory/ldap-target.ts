@@ -15,7 +15,7 @@ import { CancelledError, GwbError } from '../core/errors';
 import type { AdGroup, AdUser, AttributeChanges, ChangedGroup, DirectoryOpCounts, MemberValueMeta } from '../model/directory';
 import type { Target, TargetPrerequisites } from '../model/ports';
 import { chunk, mapLimit } from './batch';
-import { formatDn, formatRdn, normalizeDn, parseDn } from './dn';
+import { formatDn, formatRdn, normalizeDn, parentDnText, parseDn } from './dn';
 import { ANCHOR_ATTRIBUTE, GROUP_ATTRIBUTES, USER_ATTRIBUTES, firstString, stringValues, searchAttributes, toAdGroup, toAdUser, bufferValue } from './entry';
 import { DirectoryError, DuplicateAnchorError, isConnectionFailure, resultCodeOf, toDirectoryError, type DirectoryOperation } from './errors';
 import { and, anyOf, eq, type Filter, ge, le, not, present, startsWith } from './filter';
@@ -23,6 +23,7 @@ import { parseReplValueMetaData } from './repl-metadata';
 import { guidBytesFromAnchor } from './guid';
 import { DEFAULT_RANGE_SIZE, pickRange, rangeAttribute } from './member-range';
 import { DEFAULT_POOL_SIZE, LdapPool, MAX_POOL_SIZE, type PoolOptions } from './pool';
+import { ReadBackQueue } from './read-back';
 import { normalizeSid, sidFromBytes, sidToBytes, isSid } from './sid';
 
 /** LDAP_SERVER_PERMISSIVE_MODIFY_OID: adding a present value / deleting an absent one is not an error (AD). */
@@ -59,6 +60,11 @@ export interface LdapTargetOptions {
   connectTimeoutMs?: number;
   timeoutMs?: number;
   /**
+   * How long a created group's read-back may wait for those of other creates under way, to be read with them in
+   * one search (default 40 ms; a lone create never waits).
+   */
+  readBackWindowMs?: number;
+  /**
    * Opens the pool's connections instead of ldapts' simple bind: the Kerberos driver (sdsp/) passes one. The
    * Target's logic (paging, ranges, batches, permissive modify, error codes, counters) is the same for both.
    */
@@ -66,6 +72,12 @@ export interface LdapTargetOptions {
 }
 
 type MemberOp = 'add' | 'delete';
+
+/** A created group to read back: its DN and the anchor it was created with. */
+interface CreatedRef {
+  dn: string;
+  anchor: string | undefined;
+}
 
 /** A member that could not be written because the object it names does not exist. */
 export interface MemberFailure {
@@ -112,6 +124,7 @@ export class LdapTarget implements Target {
   private readonly poolSize: number;
   private counts = zeroCounts();
   private bindBase = 0;
+  private readonly readBacks: ReadBackQueue<CreatedRef, AdGroup | null>;
 
   constructor(opts: LdapTargetOptions) {
     const urls = Array.isArray(opts.urls) ? opts.urls : [opts.urls];
@@ -143,6 +156,12 @@ export class LdapTarget implements Target {
     this.groupAttributes = [...new Set([...GROUP_ATTRIBUTES, ...(opts.groupAttributes ?? [])])];
     this.poolSize = Math.max(1, Math.min(opts.connections ?? DEFAULT_POOL_SIZE, MAX_POOL_SIZE));
     this.concurrency = Math.min(this.poolSize, 4);
+    this.readBacks = new ReadBackQueue({
+      many: (refs) => this.readCreated(refs),
+      one: (ref) => this.readGroup(ref.dn),
+      windowMs: Math.max(0, opts.readBackWindowMs ?? 40),
+      maxBatch: this.lookupBatchSize,
+    });
   }
 
   // ---- counters -------------------------------------------------------------------------------------------
@@ -327,6 +346,34 @@ export class LdapTarget implements Target {
     const attrs = [...new Set([...this.groupAttributes, ...extraAttributes])];
     const entry = await this.pool.use((client) => this.readEntry(client, dn, attrs));
     return entry ? toAdGroup(entry, attrs) : null;
+  }
+
+  /**
+   * Groups just created, found by their anchors (indexed) with one one-level search per parent container; a group
+   * counts only if its DN is the one created. Refs without an anchor, or not found, are absent (read alone).
+   */
+  private async readCreated(refs: CreatedRef[]): Promise<Map<CreatedRef, AdGroup>> {
+    const byParent = new Map<string, CreatedRef[]>();
+    for (const ref of refs) {
+      const parent = ref.anchor === undefined ? undefined : parentDnText(ref.dn);
+      if (parent === undefined) continue;
+      byParent.set(parent, [...(byParent.get(parent) ?? []), ref]);
+    }
+    const out = new Map<CreatedRef, AdGroup>();
+    await mapLimit([...byParent], this.concurrency, async ([parent, inParent]) => {
+      const filter = and(eq('objectClass', 'group'), anyOf(ANCHOR_ATTRIBUTE, inParent.map((r) => r.anchor!)));
+      const entries = await this.pool.use((client) => this.search(client, parent, { scope: 'one', filter, ...searchAttributes(this.groupAttributes) }));
+      const found = new Map<string, AdGroup>();
+      for (const e of entries) {
+        const g = toAdGroup(e, this.groupAttributes);
+        if (g.anchor) found.set(`${g.anchor.toLowerCase()}\n${normalizeDn(g.dn)}`, g);
+      }
+      for (const ref of inParent) {
+        const g = found.get(`${ref.anchor!.toLowerCase()}\n${normalizeDn(ref.dn)}`);
+        if (g) out.set(ref, g);
+      }
+    });
+    return out;
   }
 
   private async searchGroups(filter: Filter): Promise<AdGroup[]> {
@@ -526,40 +573,47 @@ export class LdapTarget implements Target {
     if (inline.length) attrs.member = inline;
     const anchor = Object.entries(attrs).find(([k]) => k.toLowerCase() === ANCHOR_ATTRIBUTE.toLowerCase())?.[1][0];
 
-    // 'created': with the inline members; 'bare': created without members (one of them does not exist);
-    // 'existed': the entry was there already with our anchor (a retried or interrupted add).
-    const outcome = await this.pool.use(async (client): Promise<'created' | 'bare' | 'existed'> => {
-      this.counts.adds++;
-      if (inline.length) this.counts.memberValuesAdded += inline.length;
-      try {
-        await client.add(dn, attrs);
-        return 'created';
-      } catch (err) {
-        const e = this.fail(err, 'add', dn, Object.keys(attrs));
-        if (e.resultCode === 68 && anchor !== undefined) {
-          const existing = await this.readEntry(client, dn, [ANCHOR_ATTRIBUTE]);
-          if (existing && firstString(existing, ANCHOR_ATTRIBUTE)?.toLowerCase() === anchor.toLowerCase()) return 'existed';
-        }
-        if (e.resultCode === 32 && inline.length) {
-          // A missing member DN fails the whole add with 32, like a missing parent: retry without members,
-          // then write them in batches (which isolates and reports the missing ones).
-          const bare = { ...attrs };
-          delete bare.member;
-          this.counts.adds++;
-          try {
-            await client.add(dn, bare);
-          } catch (err2) {
-            throw this.fail(err2, 'add', dn, Object.keys(bare));
+    const readBack = this.readBacks.begin();
+    try {
+      // 'created': with the inline members; 'bare': created without members (one of them does not exist);
+      // 'existed': the entry was there already with our anchor (a retried or interrupted add).
+      const outcome = await this.pool.use(async (client): Promise<'created' | 'bare' | 'existed'> => {
+        this.counts.adds++;
+        if (inline.length) this.counts.memberValuesAdded += inline.length;
+        try {
+          await client.add(dn, attrs);
+          return 'created';
+        } catch (err) {
+          const e = this.fail(err, 'add', dn, Object.keys(attrs));
+          if (e.resultCode === 68 && anchor !== undefined) {
+            const existing = await this.readEntry(client, dn, [ANCHOR_ATTRIBUTE]);
+            if (existing && firstString(existing, ANCHOR_ATTRIBUTE)?.toLowerCase() === anchor.toLowerCase()) return 'existed';
           }
-          return 'bare';
+          if (e.resultCode === 32 && inline.length) {
+            // A missing member DN fails the whole add with 32, like a missing parent: retry without members,
+            // then write them in batches (which isolates and reports the missing ones).
+            const bare = { ...attrs };
+            delete bare.member;
+            this.counts.adds++;
+            try {
+              await client.add(dn, bare);
+            } catch (err2) {
+              throw this.fail(err2, 'add', dn, Object.keys(bare));
+            }
+            return 'bare';
+          }
+          throw e;
         }
-        throw e;
-      }
-    });
-    // (outside the lease: member writes take their own connection)
-    const rest = outcome === 'created' ? unique.slice(inline.length) : unique;
-    if (rest.length) await this.writeMembers(dn, rest, 'add');
-    const group = await this.readGroup(dn);
+      });
+      // (outside the lease: member writes take their own connection)
+      const rest = outcome === 'created' ? unique.slice(inline.length) : unique;
+      if (rest.length) await this.writeMembers(dn, rest, 'add');
+    } catch (err) {
+      readBack.cancel();
+      throw err;
+    }
+    // Read back with the creates finishing around this one (one search for several; a miss is read alone).
+    const group = await readBack.read({ dn, anchor });
     if (!group) {
       throw new DirectoryError(`Created ${dn} but cannot read it back.`, { operation: 'search', dn, code: 'NoSuchObject', category: 'ObjectNotFound', hint: 'Check that the service account can read the target container.' });
     }

@@ -228,6 +228,35 @@ describe('groups with awkward names', () => {
   });
 });
 
+describe('reading back creates that run together', () => {
+  it('reads concurrent creates back in one search per container, each exactly as a read of its own gives it', async () => {
+    // The window is long: the batch goes when every create has asked (the rule a lone create relies on too).
+    const t = target({ readBackWindowMs: 60_000 });
+    const shared = anchor(); // two groups with one anchor in one container: each must get its own entry back
+    const specs = [
+      ...['Together, one', 'Together #2', 'Together "3"', 'Together\\4', 'Zusammen Ä'].map((n) => ({ dn: cnDn(n, dc.targetOu), a: anchor(), name: n })),
+      { dn: cnDn('Together shared a', dc.targetOu), a: shared, name: 'Together shared a' },
+      { dn: cnDn('Together shared b', dc.targetOu), a: shared, name: 'Together shared b' },
+      ...['Elsewhere one', 'Elsewhere two'].map((n) => ({ dn: cnDn(n, dc.targetOu2), a: anchor(), name: n })),
+    ];
+    const noAnchor = cnDn('Together without anchor', dc.targetOu);
+    const made = await Promise.all([
+      ...specs.map((s) => t.createGroup(s.dn, groupAttrs(s.a, s.name, { member: users.slice(0, 2).map((u) => u.dn) }))),
+      t.createGroup(noAnchor, { objectClass: 'group', groupType: UNIVERSAL_SECURITY, displayName: 'Together without anchor' }),
+    ]);
+    const c = t.countOperations();
+    expect(c.adds).toBe(specs.length + 1);
+    expect(c.searches).toBe(3); // targetOu, targetOu2, and the group without an anchor read alone
+    for (const [i, s] of specs.entries()) {
+      expect(dnEquals(made[i].dn, s.dn)).toBe(true);
+      expect(made[i].anchor).toBe(s.a);
+    }
+    expect(dnEquals(made[specs.length].dn, noAnchor)).toBe(true);
+    expect(new Set(made.map((g) => g.objectGuid)).size).toBe(made.length);
+    for (const g of made) expect(await t.readGroup(g.dn)).toEqual(g);
+  });
+});
+
 describe('anchors and names that clash', () => {
   it('returns both objects for a duplicated anchor; findOneByAnchor refuses to guess', async () => {
     const t = target();
