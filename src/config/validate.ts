@@ -2,9 +2,9 @@
  * Validation of the configuration document against the published JSON Schema (ajv, draft 2020-12), with
  * errors that name the key: `config.scope.filters[0][1].operator: must be one of EQUALS, …`.
  */
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import schema from './groupwriteback.schema.json';
+import { compileConfigValidator } from './compile-validator';
 import { SCOPE_OPERATORS, UNARY_OPERATORS, type ConfigFile } from './types';
 
 export { schema as configSchema };
@@ -12,11 +12,7 @@ export { schema as configSchema };
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, discriminator: true, allowUnionTypes: true });
-    addFormats(ajv);
-    compiled = ajv.compile(schema);
-  }
+  compiled ??= compileConfigValidator();
   return compiled;
 }
 
