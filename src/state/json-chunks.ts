@@ -15,15 +15,38 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** JSON.stringify(obj) as pieces; with `deep`, plain-object members are themselves written entry by entry. */
-function* pieces(obj: Record<string, unknown>, deep: boolean): Generator<string> {
+/**
+ * The members of a plain object as JSON text without its braces, `per` entries at a time: one JSON.stringify of a
+ * slice costs far less than one per entry (≈0.1 s of a save at 50,000 groups). A contiguous slice keeps the key
+ * order (integer-like keys come first in both); a null-prototype slice keeps a `__proto__` key an own member.
+ */
+function* memberSlices(obj: Record<string, unknown>, per: number): Generator<string> {
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i += per) {
+    const slice: Record<string, unknown> = Object.create(null);
+    for (let j = i; j < Math.min(i + per, keys.length); j++) slice[keys[j]] = obj[keys[j]];
+    const text = JSON.stringify(slice).slice(1, -1);
+    if (text) yield text; // '' when every value of the slice is one JSON leaves out
+  }
+}
+
+/** JSON.stringify(obj) as pieces; with `deep`, plain-object members are themselves written in slices of entries. */
+function* pieces(obj: Record<string, unknown>, deep: boolean, per: number): Generator<string> {
   yield '{';
   let first = true;
+  if (!deep) {
+    for (const text of memberSlices(obj, per)) {
+      yield first ? text : `,${text}`;
+      first = false;
+    }
+    yield '}';
+    return;
+  }
   for (const key of Object.keys(obj)) {
     const v = obj[key];
-    if (deep && isPlainObject(v)) {
+    if (isPlainObject(v)) {
       yield `${first ? '' : ','}${JSON.stringify(key)}:`;
-      yield* pieces(v, false);
+      yield* pieces(v, false, per);
     } else {
       const text = JSON.stringify(v);
       if (text === undefined) continue;
@@ -42,7 +65,9 @@ export function* jsonChunks(doc: unknown, chunkChars = 64 * 1024): Generator<str
     return;
   }
   let buf = '';
-  for (const p of pieces(doc, true)) {
+  // Entries per slice: a state record is ≈200 characters, so a slice is a small part of a chunk.
+  const per = Math.max(1, Math.floor(chunkChars / 1024));
+  for (const p of pieces(doc, true, per)) {
     buf += p;
     if (buf.length >= chunkChars) {
       yield buf;

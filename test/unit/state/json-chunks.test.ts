@@ -34,8 +34,8 @@ describe('jsonChunks', () => {
   });
 
   it('writes empty objects, nested plain objects whole, and non-object documents as JSON.stringify does', () => {
-    for (const doc of [emptyState(), { a: { b: { c: [1, { d: undefined }] } }, e: undefined, f: null, g: {} }, [1, 2], 'text', 5, null, { toJSON: () => ({ x: 1 }) }, { o: { toJSON: () => 'y' } }, { o: new Date(0) }]) {
-      expect([...jsonChunks(doc, 1)].join('')).toBe(JSON.stringify(doc));
+    for (const doc of [emptyState(), { a: { b: { c: [1, { d: undefined }] } }, e: undefined, f: null, g: {} }, [1, 2], 'text', 5, null, { toJSON: () => ({ x: 1 }) }, { o: { toJSON: () => 'y' } }, { o: new Date(0) }, { m: JSON.parse('{"b":1,"__proto__":{"x":2},"10":3,"2":4,"u":null}') }, { m: { a: undefined, b: () => 1 }, n: { a: undefined, b: 2 } }]) {
+      for (const size of [1, 1024, 4096]) expect([...jsonChunks(doc, size)].join('')).toBe(JSON.stringify(doc));
     }
   });
 
