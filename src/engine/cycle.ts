@@ -190,6 +190,8 @@ async function cycleIn(o: CycleOptions, outer: AbortSignal, stop: AbortControlle
         delta = await phase('Reading Entra ID changes (delta)', 1, () => readDelta(env, doc.deltaLink!));
       } catch (err) {
         if (!isDeltaExpired(err)) throw err;
+        // What the cut round held of member changes is not used by a full cycle.
+        env.deltaMembers = undefined;
         mode = 'full';
         fullReason = `the delta token expired or was reset (${serializeError(err).message})`;
         o.sink.warn(`The Graph delta token is no longer valid: running a full cycle instead.`);

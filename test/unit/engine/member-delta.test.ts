@@ -209,6 +209,17 @@ describe('delta cycles: member changes applied directly', () => {
     expect(world.target.membersOf(dnOf(parent.id))).toEqual([users[0].ad.dn, users[2].ad.dn, dnOf(child.id)].sort());
   });
 
+  it('a managed group re-created this cycle (deleted in AD) gets all its members, not only the delta\'s', async () => {
+    const { users, g } = setup();
+    await world.run();
+    await world.target.deleteGroup(dnOf(g.id));
+    world.source.addMember(g.id, ref(users[6]));
+    const r = await world.run();
+    expect(r.summary.status).toBe('success');
+    expect(r.summary.groups.created).toBe(1);
+    expect(world.target.membersOf(dnOf(g.id))).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => users[i].ad.dn).sort());
+  });
+
   it('a group whose member step failed before is reconciled in full by the next cycle', async () => {
     const { users, g } = setup();
     await world.run();
