@@ -349,8 +349,10 @@ export class LdapTarget implements Target {
   }
 
   /**
-   * Groups just created, found by their anchors (indexed) with one one-level search per parent container; a group
-   * counts only if its DN is the one created. Refs without an anchor, or not found, are absent (read alone).
+   * Groups just created, found by their anchors with one search per parent container; a group counts only if its
+   * DN and anchor are the ones created. Refs without an anchor, or not found, are absent (read alone). The filter
+   * is the anchors alone (indexed): with objectClass=group beside it, or a one-level scope, Samba loads the index
+   * list of every group, or of every child of the container, for each search.
    */
   private async readCreated(refs: CreatedRef[]): Promise<Map<CreatedRef, AdGroup>> {
     const byParent = new Map<string, CreatedRef[]>();
@@ -361,8 +363,8 @@ export class LdapTarget implements Target {
     }
     const out = new Map<CreatedRef, AdGroup>();
     await mapLimit([...byParent], this.concurrency, async ([parent, inParent]) => {
-      const filter = and(eq('objectClass', 'group'), anyOf(ANCHOR_ATTRIBUTE, inParent.map((r) => r.anchor!)));
-      const entries = await this.pool.use((client) => this.search(client, parent, { scope: 'one', filter, ...searchAttributes(this.groupAttributes) }));
+      const filter = anyOf(ANCHOR_ATTRIBUTE, inParent.map((r) => r.anchor!));
+      const entries = await this.pool.use((client) => this.search(client, parent, { scope: 'sub', filter, ...searchAttributes(this.groupAttributes) }));
       const found = new Map<string, AdGroup>();
       for (const e of entries) {
         const g = toAdGroup(e, this.groupAttributes);
