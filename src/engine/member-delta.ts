@@ -5,7 +5,8 @@
  *
  * The cycle chooses this path only when the delta describes the whole change (cycle.ts `directMemberIds`): the group
  * is managed, was not created this cycle, did not fail before, did not drift in AD, has no held member removals.
- * Everything else is the full reconcile (member-step.ts).
+ * Everything else is the full reconcile (member-step.ts) — and so is a group one of whose removed members does not
+ * resolve but may still be in AD (`mayLinger`: e.g. a user deleted in Entra ID whose AD account stays).
  *
  * Writes rely on AD's permissive modify (LDAP control 1.2.840.113556.1.4.1413, sent by both directory drivers):
  * adding a member already there or removing one that is absent is a no-op, so a delta applied twice (a cycle cut
@@ -13,17 +14,37 @@
  */
 import { normalizeDn } from '../directory/dn';
 import type { CycleEnv } from './env';
-import { addMemberBatches, guardRemovals, recordMemberSkips, removeMemberBatches, type MemberWork } from './member-step';
+import { addMemberBatches, guardRemovals, reconcileMembers, recordMemberSkips, removeMemberBatches, type MemberWork } from './member-step';
+import type { MemberSkip } from './types';
+
+/**
+ * A removed member that does not resolve now but whose AD object may still be in the group: a user deleted in Entra
+ * ID (a user moved out of the sync scope is deleted there while its AD account stays), a nested group gone or no
+ * longer provisioned. Only a full reconcile (AD's member values against the cloud's) finds such a value. Members
+ * never written to AD are not: no AD account ('not found in AD', cloud-only users), devices, contacts, apps.
+ */
+function mayLinger(s: MemberSkip): boolean {
+  if (s.kind !== 'user' && s.kind !== 'group') return false;
+  return !/^(not found in AD|cloud-only user)/.test(s.reason);
+}
 
 export async function applyMemberDelta(env: CycleEnv, work: MemberWork): Promise<boolean> {
   const { rec, doc, config } = env;
   const id = work.groupId;
+  let removed;
+  try {
+    removed = await env.resolver.resolve(env.deltaMembers!.changesOf(id).removes, env.signal);
+  } catch (err) {
+    rec.attempted++;
+    rec.fail(id, err, { dn: work.dn, displayName: work.displayName });
+    return false;
+  }
+  if (removed.skipped.some(mayLinger)) return reconcileMembers(env, { ...work, direct: false });
   rec.attempted++;
   try {
     const changes = env.deltaMembers!.changesOf(id);
     const added = await env.resolver.resolve(changes.adds, env.signal);
     recordMemberSkips(env, id, work.dn, added.skipped);
-    const removed = await env.resolver.resolve(changes.removes, env.signal);
     recordMemberSkips(env, id, work.dn, removed.skipped, true);
 
     const addDns = new Set(added.dns.map((dn) => normalizeDn(dn)));

@@ -170,20 +170,35 @@ describe('delta cycles: member changes applied directly', () => {
     expect(world.target.membersOf(dn)).toEqual([1, 2, 3, 4, 5, 6].map((i) => users[i].ad.dn).sort());
   });
 
-  it('a removed member that no longer resolves (deleted user) is skipped with its reason, without error', async () => {
+  it('a removed member never written to AD (no AD account) is skipped with its reason, without a full read', async () => {
     const { users, g } = setup();
     await world.run();
     const dn = dnOf(g.id);
     world.source.removeMember(g.id, users[0].cloud.id);
-    world.source.users.delete(users[0].cloud.id);
     world.target.tamperMembers(dn, [], [users[0].ad.dn]); // the account was deleted in AD: AD dropped its links itself
+    world.target.removeObject(users[0].ad.dn);
     world.source.removeMember(g.id, users[1].cloud.id);
     const { result: r, read } = await watchFullReads(() => world.run());
     expect(r.summary.status).toBe('success');
     expect(read).toEqual([]);
     expect(world.target.membersOf(dn)).toEqual([2, 3, 4, 5].map((i) => users[i].ad.dn).sort());
     const skip = (await world.log({ action: 'skip', groupId: g.id, cycleId: r.summary.cycleId })).find((s) => s.sourceId === users[0].cloud.id);
-    expect(skip?.reason).toMatch(/removed from the cloud group, nothing to remove in AD: .*not found/i);
+    expect(skip?.reason).toMatch(/removed from the cloud group, nothing to remove in AD: not found in AD/i);
+    expect(world.store().doc.failed).toEqual({});
+  });
+
+  it('a removed user deleted in Entra whose AD account stays (it left the sync scope) is removed: the group is reconciled in full', async () => {
+    const { users, g } = setup();
+    await world.run();
+    const dn = dnOf(g.id);
+    world.source.removeMember(g.id, users[0].cloud.id);
+    world.source.users.delete(users[0].cloud.id);
+    world.source.removeMember(g.id, users[1].cloud.id);
+    const { result: r, read } = await watchFullReads(() => world.run());
+    expect(r.summary.status).toBe('success');
+    expect(read).toEqual([dn]);
+    expect(world.target.membersOf(dn)).toEqual([2, 3, 4, 5].map((i) => users[i].ad.dn).sort());
+    expect(r.summary.members.removed).toBe(2);
     expect(world.store().doc.failed).toEqual({});
   });
 
