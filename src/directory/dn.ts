@@ -28,6 +28,11 @@ const SPECIAL = new Set([',', '+', '"', '\\', '<', '>', ';', '=']);
 const ESCAPABLE = new Set([...SPECIAL, ' ', '#']);
 const ATTRIBUTE_TYPE = /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)*)$/;
 const HEX = /^[0-9A-Fa-f]{2}$/;
+/** A value escapeRdnValue changes: a special or control character anywhere, a leading space or `#`, a trailing space. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /[,+"\\<>;=\x00-\x1f\x7f]|^[ #]| $/;
+/** A DN normalizeDn can key without parsing: printable ASCII, none of `\ " + ; < > #` (see plainKey). */
+const NOT_PLAIN = /[^\x20-\x7e]|[\\"+;<>#]/;
 
 function hex2(code: number): string {
   return code.toString(16).toUpperCase().padStart(2, '0');
@@ -38,6 +43,8 @@ function hex2(code: number): string {
  * trailing space, NUL and other control characters (as `\XX`). Non-ASCII letters stay as they are (UTF-8 on the wire).
  */
 export function escapeRdnValue(value: string): string {
+  // Almost every value needs no escape: return it as it is (no per-character work or garbage).
+  if (!NEEDS_ESCAPE.test(value)) return value;
   const chars = Array.from(value);
   let out = '';
   chars.forEach((c, i) => {
@@ -144,9 +151,18 @@ export function parseDn(dn: string): Rdn[] {
         }
         flush();
         if (c === '"') fail('unescaped quote', pos);
-        value += c;
-        if (c !== ' ') significant = value.length;
-        pos++;
+        // A run of plain characters, appended at once (not one string per character).
+        let end = pos + 1;
+        while (end < n) {
+          const d = dn.charCodeAt(end);
+          if (d === 44 /* , */ || d === 59 /* ; */ || d === 43 /* + */ || d === 92 /* \ */ || d === 34 /* " */) break;
+          end++;
+        }
+        let last = end;
+        while (last > pos && dn.charCodeAt(last - 1) === 32) last--;
+        value += dn.slice(pos, end);
+        if (last > pos) significant = value.length - (end - last);
+        pos = end;
       }
       flush();
       value = value.slice(0, significant);
@@ -182,6 +198,8 @@ export function formatDn(rdns: Rdn[]): string {
  * case-insensitively), escapes normalised, AVAs of a multi-valued RDN sorted.
  */
 export function normalizeDn(dn: string): string {
+  const plain = plainKey(dn);
+  if (plain !== undefined) return plain;
   return parseDn(dn)
     .map((rdn) =>
       rdn
@@ -190,6 +208,26 @@ export function normalizeDn(dn: string): string {
         .join('+'),
     )
     .join(',');
+}
+
+/**
+ * normalizeDn's key of a DN in the common plain form, without parsing it (a hot path: every member resolved, every
+ * DN compared): printable ASCII with none of `\ " + ; < > #`, each comma-separated RDN `type=value` with one `=`.
+ * Parsing such a DN yields exactly these RDNs with spaces around types and values dropped, and escaping their values
+ * changes nothing, so the key is the trimmed parts joined and lowercased. undefined: anything else (parse it).
+ */
+function plainKey(dn: string): string | undefined {
+  if (NOT_PLAIN.test(dn)) return undefined;
+  const parts = dn.split(',');
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    const eq = p.indexOf('=');
+    if (eq < 0 || p.indexOf('=', eq + 1) >= 0) return undefined;
+    const type = p.slice(0, eq).trim();
+    if (!ATTRIBUTE_TYPE.test(type)) return undefined;
+    parts[i] = `${type}=${p.slice(eq + 1).trim()}`;
+  }
+  return parts.join(',').toLowerCase();
 }
 
 /** True when two DNs name the same entry (case-insensitive, escaping-insensitive). */

@@ -189,3 +189,57 @@ describe('parentDnText', () => {
     }
   });
 });
+
+describe('fast paths agree with the character-by-character reference (seeded random DNs)', async () => {
+  const { reference } = await import('./dn-reference');
+  // Deterministic PRNG (mulberry32): the same 20,000 cases every run.
+  let seed = 0x5eed1234;
+  const rnd = (): number => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  // Plain letters weigh most (the fast paths' case), then everything a DN may hold or get wrong.
+  const atoms = ['a', 'B', 'z', '0', '-', '_', '.', ' ', '  ', ',', ';', '+', '=', '#', '"', '<', '>', '\\', '\\,', '\\2C', '\\C3\\A9', '\\ ', '\\#', '\\=', '\\"', '\\zz', 'é', 'Σ', 'ß', 'İ', '\u0000', '\t', '\u007f', '😀', 'CN', 'OU', 'dc', '1.2.840'];
+  const plain = ['a', 'B', 'z', 'Q', '0', '7', '-', '_', '.', ' ', 'Group', 'Sales'];
+  const value = (): string => Array.from({ length: Math.floor(rnd() * 8) }, () => (rnd() < 0.6 ? pick(plain) : pick(atoms))).join('');
+  const type = (): string => pick(['CN', 'cn', 'OU', 'DC', 'uid', ' CN ', 'C-N', '1.2.3', '9x', '', 'c n']);
+  const dn = (): string => Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => `${type()}=${value()}`).join(pick([',', ',', ',', ', ', ';', '+']));
+  const outcome = (f: () => unknown): unknown => {
+    try {
+      return { ok: f() };
+    } catch (err) {
+      return { threw: (err as Error).message };
+    }
+  };
+
+  it('normalizeDn and parseDn: same key / RDNs, or the same error, as the reference', () => {
+    let plainCases = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const d = dn();
+      if (!/[^\x20-\x7e]|[\\"+;<>#]/.test(d)) plainCases++;
+      expect(outcome(() => normalizeDn(d)), d).toEqual(outcome(() => reference.normalizeDn(d)));
+      expect(outcome(() => parseDn(d)), d).toEqual(outcome(() => reference.parseDn(d)));
+    }
+    // The generator reaches the fast path often enough for the comparison to mean something.
+    expect(plainCases).toBeGreaterThan(2_000);
+  });
+
+  it('escapeRdnValue: the same escaping as the reference', () => {
+    for (let i = 0; i < 20_000; i++) {
+      const v = value();
+      expect(escapeRdnValue(v), JSON.stringify(v)).toBe(reference.escapeRdnValue(v));
+    }
+  });
+
+  it('normalizeDn of the usual shapes', () => {
+    expect(normalizeDn(' CN = Sales Team ,OU=Groups, DC=Lab ')).toBe('cn=sales team,ou=groups,dc=lab');
+    expect(normalizeDn('CN=a=b,DC=x')).toBe('cn=a\\=b,dc=x');
+    expect(normalizeDn('CN=,DC=x')).toBe('cn=,dc=x');
+    expect(() => normalizeDn('CN=a,,DC=x')).toThrow(DnSyntaxError);
+    expect(() => normalizeDn('CN=a,DC=x,')).toThrow(DnSyntaxError);
+  });
+});
