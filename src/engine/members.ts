@@ -49,7 +49,8 @@ function userName(u: CloudUser): { name?: string } {
   return name ? { name } : {};
 }
 
-type UserOutcome = { dn: string } | { reason: string; name?: string };
+/** `known`: the idByDn generation this user's DN was last entered in (normalized once, not once per group). */
+type UserOutcome = { dn: string; known: number } | { reason: string; name?: string };
 
 /** Users resolved per step of a large group (a few getByIds calls' worth). */
 const RESOLVE_SLICE = 10_000;
@@ -79,6 +80,8 @@ export class MemberResolver {
   private readonly cache = new Map<string, UserOutcome>();
   /** AD DN (normalized) → cloud object id of every member resolved so far (names the members a removal drops). */
   private readonly idByDn = new Map<string, string>();
+  /** Bumped each time idByDn is emptied (bounded): cached users are then entered again when next resolved. */
+  private generation = 0;
   /** Counters for the run summary. */
   readonly stats = { usersLookedUp: 0, cacheHits: 0 };
 
@@ -90,7 +93,10 @@ export class MemberResolver {
   ) {}
 
   private knowDn(dn: string, id: string): void {
-    if (this.idByDn.size >= (this.options.cacheSize ?? 200_000)) this.idByDn.clear();
+    if (this.idByDn.size >= (this.options.cacheSize ?? 200_000)) {
+      this.idByDn.clear();
+      this.generation++;
+    }
     this.idByDn.set(normalizeDn(dn), id);
   }
 
@@ -127,17 +133,22 @@ export class MemberResolver {
 
   async resolve(refs: readonly MemberRef[], signal?: AbortSignal): Promise<ResolvedMembers> {
     const out: ResolvedMembers = { dns: [], ids: [], skipped: [] };
-    const seen = new Set<string>();
-    const names = new Map<string, string>();
-    const named = (id: string) => (names.has(id) ? { name: names.get(id)! } : {});
+    // Each member once (first ref wins); its name is looked up only for a skip.
+    const first = new Map<string, MemberRef>();
+    const nameOf = (id: string) => {
+      const r = first.get(id);
+      return r ? r.userPrincipalName || r.displayName || undefined : undefined;
+    };
+    const named = (id: string) => {
+      const name = nameOf(id);
+      return name ? { name } : {};
+    };
     const userIds: string[] = [];
     const groupIds: string[] = [];
     for (const r of refs) {
       const id = r.id.toLowerCase();
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const name = r.userPrincipalName || r.displayName;
-      if (name) names.set(id, name);
+      if (first.has(id)) continue;
+      first.set(id, r);
       if (r.kind === 'user') userIds.push(id);
       else if (r.kind === 'group') groupIds.push(id);
       else out.skipped.push({ memberId: id, kind: r.kind, reason: KIND_REASON[r.kind] ?? KIND_REASON.other, ...named(id) });
@@ -150,8 +161,11 @@ export class MemberResolver {
         if ('dn' in o) {
           out.dns.push(o.dn);
           out.ids.push(id);
-          this.knowDn(o.dn, id);
-        } else out.skipped.push({ memberId: id, kind: 'user', reason: o.reason, ...(o.name && !names.has(id) ? { name: o.name } : named(id)) });
+          if (o.known !== this.generation) {
+            this.knowDn(o.dn, id);
+            o.known = this.generation;
+          }
+        } else out.skipped.push({ memberId: id, kind: 'user', reason: o.reason, ...(o.name && !nameOf(id) ? { name: o.name } : named(id)) });
       }
     }
     if (groupIds.length) {
@@ -221,7 +235,7 @@ export class MemberResolver {
       for (const g of batch) {
         const hit = found.get(g);
         for (const id of byGuid.get(g)!) {
-          if (hit) result.set(id, { dn: hit.dn });
+          if (hit) result.set(id, { dn: hit.dn, known: -1 });
           else if (sidOf.has(id)) add(bySid, sidOf.get(id)!.toUpperCase(), id);
           else result.set(id, { reason: `not found in AD (no user with objectGUID ${g})` });
         }
@@ -234,7 +248,7 @@ export class MemberResolver {
       for (const [k, v] of found) upper.set(k.toUpperCase(), v);
       for (const s of batch) {
         const hit = upper.get(s);
-        for (const id of bySid.get(s)!) result.set(id, hit ? { dn: hit.dn } : { reason: `not found in AD (no user with objectGUID or objectSid ${s})` });
+        for (const id of bySid.get(s)!) result.set(id, hit ? { dn: hit.dn, known: -1 } : { reason: `not found in AD (no user with objectGUID or objectSid ${s})` });
       }
     }
     for (const id of todo) {
