@@ -120,6 +120,15 @@ describe('createGraphClient', () => {
     expect((err as ConnectionError).category).toBe('SecurityError');
   });
 
+  it('a caFile of another CA is refused too: the trust is the file (+ system roots), not whatever the server shows', async () => {
+    const other = issueServerCert(join(dir, 'pki-other'), 'other');
+    const http = createGraphClient(conn({ caFile: other.caFile }), { credential });
+    const err = await new GraphSource(http).getGroup('x').catch((e: unknown) => e);
+    http.close();
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).category).toBe('SecurityError');
+  });
+
   it('an abort signal cancels a request in flight → CancelledError', async () => {
     const http = createGraphClient(conn({ caFile }), { credential });
     const ac = new AbortController();
