@@ -3,6 +3,7 @@
  * A failure is that group's alone: recorded for retry, never thrown.
  */
 import { GwbError } from '../core/errors';
+import { statusStamp } from '../state/stamp';
 import { flatString } from '../core/flat-string';
 import type { CloudGroup } from '../model/cloud';
 import type { AdGroup, AttributeChanges } from '../model/directory';
@@ -178,7 +179,7 @@ export async function applyObject(env: CycleEnv, group: CloudGroup, planned: Pla
       dn,
       objectGuid: flatString(objectGuid),
       status: 'managed',
-      since: previous?.status === 'managed' ? previous.since : env.now().toISOString(),
+      since: previous?.status === 'managed' ? previous.since : statusStamp(env.now()),
       ...(previous?.writtenMembers ? { writtenMembers: previous.writtenMembers } : {}),
     };
     env.refs.provisioned.set(id, dn!);

@@ -2,6 +2,7 @@
  * Applying lifecycle actions (delete / empty / convert to distribution / leave) under the accidental-delete
  * threshold, and applying approved held batches.
  */
+import { statusStamp } from '../state/stamp';
 import { GwbError } from '../core/errors';
 import { say } from '../core/surface';
 import type { AdGroup } from '../model/directory';
@@ -58,7 +59,7 @@ export async function applyLifecycleAction(env: CycleEnv, action: LifecycleActio
     }
     const status = statusAfter(action);
     if (status === undefined) delete doc.groups[action.groupId];
-    else doc.groups[action.groupId] = { dn: action.dn, objectGuid: action.objectGuid, status, since: env.now().toISOString() };
+    else doc.groups[action.groupId] = { dn: action.dn, objectGuid: action.objectGuid, status, since: statusStamp(env.now()) };
     if (action.kind !== 'leave' || action.cause !== 'softDelete') delete doc.failed[action.groupId];
     rec.ok(action.groupId);
     rec.succeeded++;

@@ -7,6 +7,7 @@
  * Every write is atomic. A missing or unreadable state.json is not fatal: the next cycle is a full one and
  * matches everything in AD by anchor, so losing the state never duplicates a group.
  */
+import { internStamps } from './stamp';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic';
@@ -57,6 +58,7 @@ export class StateStore implements JobStore {
       doc.failed ??= {};
       doc.held ??= [];
       doc.consecutiveFailures ??= 0;
+      internStamps(Object.values(doc.groups));
       return { store: new StateStore(dir, doc) };
     } catch (err) {
       const aside = `${file}.corrupt-${Date.now()}`;
