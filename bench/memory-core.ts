@@ -4,8 +4,10 @@
  * directory's). Prints {peakRssMb, cpuS, durationMs, groups, members} as JSON.
  */
 import { randomUUID } from 'node:crypto';
-import { writeHeapSnapshot } from 'node:v8';
+import { Session } from 'node:inspector/promises';
+import { getHeapSpaceStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { loadConfig } from '../src/config/load';
+import { applyMemoryMode } from '../src/core/memory-mode';
 import { EventSink } from '../src/core/events';
 import { openSource } from '../src/engine/connect';
 import { runCycle } from '../src/engine/cycle';
@@ -62,6 +64,10 @@ class NullTarget implements Target {
 }
 
 async function main(): Promise<void> {
+  // As the shipped core does at start (src/index.ts): GWB_MEMORY_MODE, lean unless set to fast.
+  const memoryMode = applyMemoryMode();
+  // GWB_MEM_V8="--flag …": V8 flags set at run time (as the core itself could), unlike --node-flags (command line).
+  for (const f of (process.env.GWB_MEM_V8 ?? '').split(' ').filter(Boolean)) setFlagsFromString(f);
   const config = loadConfig(process.argv[2], { env: process.env });
   const mapper = createMapper(config);
   const source = openSource(config);
@@ -79,7 +85,16 @@ async function main(): Promise<void> {
     p.heapMb = Math.max(p.heapMb, Math.round(m.heapUsed / 2 ** 20));
     p.externalMb = Math.max(p.externalMb, Math.round((m.external + m.arrayBuffers) / 2 ** 20));
     p.heapTotalMb = Math.max(p.heapTotalMb, Math.round(m.heapTotal / 2 ** 20));
+    // Per V8 space: the highest committed (physical) size and used size seen in the phase.
+    const sp = (spaces[current] ??= {});
+    for (const x of getHeapSpaceStatistics()) {
+      const k = x.space_name.replace(/_space$/, '');
+      const e = (sp[k] ??= { physMb: 0, usedMb: 0 });
+      e.physMb = Math.max(e.physMb, Math.round(x.physical_space_size / 2 ** 20));
+      e.usedMb = Math.max(e.usedMb, Math.round(x.space_used_size / 2 ** 20));
+    }
   };
+  const spaces: Record<string, Record<string, { physMb: number; usedMb: number }>> = {};
   const timer = setInterval(sample, 20);
   const snapshotAt = process.env.GWB_MEM_SNAPSHOT;
   // With --expose-gc (bench --live): the live heap after a full GC at the start of each phase (what is really held).
@@ -107,21 +122,56 @@ async function main(): Promise<void> {
     }
     if (snapshotAt && current.startsWith(snapshotAt)) process.stderr.write(`heap snapshot: ${writeHeapSnapshot()}\n`);
   });
+  // GWB_MEM_ALLOC=1: V8's sampling heap profiler over the whole cycle, counting objects already collected too —
+  // where the cycle ALLOCATES (garbage drives the peak), top sites by bytes to stderr.
+  const alloc = process.env.GWB_MEM_ALLOC ? new Session() : undefined;
+  if (alloc) {
+    alloc.connect();
+    await alloc.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+  }
   const t = Date.now();
   const r = await runCycle({ config, source, target, mapper, store, sink });
   sample();
   highWater.push({ step: `${current} (to the end)`, peakRssMb: maxRss() });
   clearInterval(timer);
+  if (alloc) {
+    const { profile } = (await alloc.post('HeapProfiler.stopSampling')) as { profile: { head: AllocNode } };
+    reportAllocations(profile.head);
+  }
   await (source as { close?: () => Promise<void> }).close?.();
   const cpu = process.cpuUsage();
   process.stdout.write(JSON.stringify({
     status: r.summary.status, error: r.error ? String(r.error) : undefined, durationMs: Date.now() - t,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), cpuS: (cpu.user + cpu.system) / 1e6,
     groups: r.summary.groups, members: r.summary.members, writes: target.writes, values: target.values, graph: r.summary.graph,
+    memoryMode,
     phases,
+    spaces,
     highWater,
     ...(gc ? { liveAtPhaseStartMb: live } : {}),
   }));
+}
+
+interface AllocNode { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: AllocNode[] }
+function reportAllocations(head: AllocNode): void {
+  const self = new Map<string, number>();
+  const stacks = new Map<string, number>();
+  const walk = (n: AllocNode, path: string[]) => {
+    const f = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber + 1}`;
+    const p = [...path, f];
+    if (n.selfSize) {
+      self.set(f, (self.get(f) ?? 0) + n.selfSize);
+      const k = p.slice(-6).join(' < ');
+      stacks.set(k, (stacks.get(k) ?? 0) + n.selfSize);
+    }
+    for (const c of n.children) walk(c, p);
+  };
+  walk(head, []);
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  process.stderr.write(`allocated (sampled) ${(total / 2 ** 20).toFixed(0)} MiB; top sites:\n`);
+  for (const [f, b] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) process.stderr.write(`  ${(b / 2 ** 20).toFixed(1).padStart(7)} MiB  ${f}\n`);
+  process.stderr.write('top stacks:\n');
+  for (const [f, b] of [...stacks].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stderr.write(`  ${(b / 2 ** 20).toFixed(1).padStart(7)} MiB  ${[...f.split(' < ')].reverse().join(' < ')}\n`);
 }
 
 main().catch((err) => {

@@ -7,6 +7,7 @@
  * nothing — so its peak RSS is the engine's own: the groups, the member table, the resolver cache, the state.
  * No Samba: it runs in seconds, not hours. Prints one table (peak RSS per G and the ratio to the smallest G).
  *
+ * The child applies GWB_MEMORY_MODE as the shipped core does (lean unless `GWB_MEMORY_MODE=fast` is set for the bench).
  * The child runs bundled by esbuild like the shipped core (gwb.cjs) under plain node, so the RSS is not the tsx
  * transpiler's; `--tsx` runs it under tsx instead. Each row also has the highest RSS / V8 heap / external
  * memory seen in each phase of the cycle; `--snapshot <phase prefix>` writes a V8 heap snapshot of the child
@@ -41,6 +42,8 @@ const log = (m: string) => process.stderr.write(`[memory ${new Date().toISOStrin
 
 interface Row {
   groups: number;
+  /** GWB_MEMORY_MODE the core ran in (src/core/memory-mode.ts). */
+  memoryMode: string;
   links: number;
   peakRssMb: number;
   cpuS: number;
@@ -49,6 +52,7 @@ interface Row {
   values: number;
   graphRequests: number;
   phases: Record<string, { rssMb: number; heapMb: number; heapTotalMb: number; externalMb: number }>;
+  spaces?: Record<string, Record<string, { physMb: number; usedMb: number }>>;
   liveAtPhaseStartMb?: Record<string, number>;
   highWater: { step: string; peakRssMb: number }[];
 }
@@ -73,7 +77,7 @@ function child(bundle: string | undefined, configPath: string, env: NodeJS.Proce
     c.stdout.on('data', (d) => (out += d));
     c.stderr.on('data', (d) => {
       err += d;
-      if (snapshot) process.stderr.write(d);
+      if (snapshot || process.env.GWB_MEM_ALLOC) process.stderr.write(d);
     });
     c.on('error', reject);
     c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`memory-core exited ${code}: ${err.slice(-2000)}`))));
@@ -111,8 +115,12 @@ async function main(): Promise<void> {
       log(`${g} groups + one of ${largest}: tenant ready (${JSON.stringify(em.store.counts())}); running the core…`);
       const r = await child(bundle, written.path, { ...process.env, NODE_EXTRA_CA_CERTS: caFile, [CLIENT_SECRET_ENV]: em.clientSecret });
       if (r.status !== 'success') throw new Error(`cycle ${r.status}: ${r.error ?? ''}`);
-      rows.push({ groups: g, links: largest + g * perGroup, peakRssMb: r.peakRssMb, cpuS: r.cpuS, durationMs: r.durationMs, created: r.groups.created, values: r.values, graphRequests: r.graph?.requests ?? 0, phases: r.phases, highWater: r.highWater, ...(r.liveAtPhaseStartMb ? { liveAtPhaseStartMb: r.liveAtPhaseStartMb } : {}) });
-      for (const [name, p] of Object.entries(r.phases as Row['phases'])) log(`  ${name}: RSS ${p.rssMb} MiB, heap ${p.heapMb}/${p.heapTotalMb} MiB, external ${p.externalMb} MiB${r.liveAtPhaseStartMb?.[name] !== undefined ? `, live at start ${r.liveAtPhaseStartMb[name]} MiB` : ''}`);
+      rows.push({ groups: g, memoryMode: r.memoryMode, links: largest + g * perGroup, peakRssMb: r.peakRssMb, cpuS: r.cpuS, durationMs: r.durationMs, created: r.groups.created, values: r.values, graphRequests: r.graph?.requests ?? 0, phases: r.phases, ...(r.spaces ? { spaces: r.spaces } : {}), highWater: r.highWater, ...(r.liveAtPhaseStartMb ? { liveAtPhaseStartMb: r.liveAtPhaseStartMb } : {}) });
+      for (const [name, p] of Object.entries(r.phases as Row['phases'])) {
+        log(`  ${name}: RSS ${p.rssMb} MiB, heap ${p.heapMb}/${p.heapTotalMb} MiB, external ${p.externalMb} MiB${r.liveAtPhaseStartMb?.[name] !== undefined ? `, live at start ${r.liveAtPhaseStartMb[name]} MiB` : ''}`);
+        const sp = (r.spaces as Record<string, Record<string, { physMb: number; usedMb: number }>> | undefined)?.[name];
+        if (sp) log(`    V8 spaces, highest used/committed MiB: ${Object.entries(sp).filter(([, v]) => v.physMb > 0).map(([k, v]) => `${k} ${v.usedMb}/${v.physMb}`).join(' · ')}`);
+      }
       log(`  peak RSS high-water mark after each step: ${(r.highWater as { step: string; peakRssMb: number }[]).map((h) => `${h.step} ${h.peakRssMb}`).join(' · ')}`);
       log(`${g} groups: peak RSS ${r.peakRssMb} MiB, ${r.groups.created} groups created, ${r.values} member values, ${r.cpuS.toFixed(1)} s CPU`);
     } finally {
@@ -120,7 +128,7 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const report = { date: new Date().toISOString(), runner: useTsx ? 'tsx' : 'bundled (esbuild, plain node)', nodeFlags, liveHeap, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadavg: loadavg() }, largest, perGroup, users, rows };
+  const report = { date: new Date().toISOString(), memoryMode: rows[0]?.memoryMode, runner: useTsx ? 'tsx' : 'bundled (esbuild, plain node)', nodeFlags, liveHeap, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadavg: loadavg() }, largest, perGroup, users, rows };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const file = join(root, 'bench/results', `memory-${report.date.slice(0, 19).replace(/[:T]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2));
@@ -128,7 +136,7 @@ async function main(): Promise<void> {
   const table = [['groups', 'links', 'largest group', 'created', 'member values', 'Graph req', 'core CPU s', 'cycle s', 'peak RSS MiB', 'vs first']];
   for (const r of rows) table.push([String(r.groups), String(r.links), String(largest), String(r.created), String(r.values), String(r.graphRequests), r.cpuS.toFixed(1), (r.durationMs / 1000).toFixed(1), String(r.peakRssMb), `${((r.peakRssMb / base - 1) * 100).toFixed(0)}%`]);
   const w = table[0].map((_, i) => Math.max(...table.map((x) => x[i].length)));
-  process.stdout.write(`\ncore memory vs group count (one group of ${largest}, the others ${perGroup} members each; ${users} users; ${report.runner})\n`);
+  process.stdout.write(`\ncore memory vs group count (one group of ${largest}, the others ${perGroup} members each; ${users} users; ${report.runner}; GWB_MEMORY_MODE ${report.memoryMode})\n`);
   for (const row of table) process.stdout.write(row.map((c, i) => c.padStart(w[i])).join('  ') + '\n');
   log(`written ${file}`);
 }
