@@ -164,7 +164,7 @@ export class MemberTable {
           continue;
         }
         buf[at] = KIND_CODE.get(r.kind) ?? KINDS.length - 1;
-        buf.write(memberId.replace(/-/g, ''), at + 1, 16, 'hex');
+        writeGuidBytes(buf, at + 1, memberId);
         at += RECORD;
         written++;
       }
@@ -238,4 +238,17 @@ export class MemberTable {
     this.tail.set(s, NONE);
     this.slots.delete(id);
   }
+}
+
+/** The 16 bytes of a GUID already checked against GUID (lowercase dashed), in text order, without a dashless copy. */
+function writeGuidBytes(buf: Buffer, at: number, guid: string): void {
+  let o = at;
+  for (let i = 0; i < 36; i += 2) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) i++;
+    buf[o++] = (hexNibble(guid.charCodeAt(i)) << 4) | hexNibble(guid.charCodeAt(i + 1));
+  }
+}
+
+function hexNibble(c: number): number {
+  return c <= 57 ? c - 48 : c - 87; // '0'–'9', 'a'–'f' (GUID.test passed: nothing else)
 }
