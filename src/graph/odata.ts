@@ -26,7 +26,9 @@ export function toMemberRef(json: Json): MemberRef {
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+/** One shared empty list (most groups have no groupTypes); frozen, so a caller that tried to add to it would fail loudly. */
+const NONE: string[] = Object.freeze([]) as unknown as string[];
+const strings = (v: unknown): string[] => (Array.isArray(v) && v.length > 0 ? v.filter((x): x is string => typeof x === 'string') : NONE);
 
 type GroupKey = Exclude<keyof CloudGroup, 'id' | 'extra' | 'members'>;
 const GROUP_FIELDS: Record<GroupKey, (v: unknown) => unknown> = {
@@ -67,9 +69,12 @@ export function toCloudGroup(json: Json, extras: readonly string[]): CloudGroup 
  * carry none). A full (non-minimal) entry — one with `displayName` — also reports omitted extras as null.
  */
 export function toGroupPatch(json: Json, extras: readonly string[]): Partial<CloudGroup> & { id: string } {
-  const group: Partial<CloudGroup> & { id: string } = { id: String(json.id) };
-  for (const [key, conv] of GROUP_FIELD_LIST) {
-    if (key in json) (group as Json)[key] = conv(json[key]);
+  const whole = fullPatch(json);
+  const group: Partial<CloudGroup> & { id: string } = whole ?? { id: String(json.id) };
+  if (!whole) {
+    for (const [key, conv] of GROUP_FIELD_LIST) {
+      if (key in json) (group as Json)[key] = conv(json[key]);
+    }
   }
   const full = 'displayName' in json;
   const extra: Record<string, unknown> = {};
@@ -111,6 +116,31 @@ export function toCloudUser(json: Json): CloudUser {
     (user as unknown as Json)[key] = conv(json[key]);
   }
   return user;
+}
+
+/**
+ * An entry that carries every group field (the initial round's entries do) as one object literal: its properties
+ * then live inside the object — the patch is held from the read to its group's object step, and one built
+ * property by property keeps them in a separate out-of-object array (≈ 100 bytes more a group).
+ */
+function fullPatch(json: Json): (Partial<CloudGroup> & { id: string }) | undefined {
+  for (const [key] of GROUP_FIELD_LIST) if (!(key in json)) return undefined;
+  return {
+    id: String(json.id),
+    displayName: str(json.displayName),
+    description: str(json.description),
+    securityEnabled: bool(json.securityEnabled),
+    mailEnabled: bool(json.mailEnabled),
+    mailNickname: str(json.mailNickname),
+    groupTypes: strings(json.groupTypes),
+    onPremisesSyncEnabled: bool(json.onPremisesSyncEnabled),
+    onPremisesSecurityIdentifier: str(json.onPremisesSecurityIdentifier),
+    onPremisesSamAccountName: str(json.onPremisesSamAccountName),
+    securityIdentifier: str(json.securityIdentifier),
+    isAssignableToRole: bool(json.isAssignableToRole),
+    membershipRule: str(json.membershipRule),
+    createdDateTime: str(json.createdDateTime),
+  } satisfies Required<Pick<CloudGroup, 'id' | GroupKey>>;
 }
 
 /** A user from a delta entry: only the properties it carries. */

@@ -45,6 +45,31 @@ describe('toGroupPatch', () => {
       id: 'g', displayName: 'A', description: null, extra: { extension_x_Y: null },
     });
   });
+  const every = {
+    id: 'g', displayName: 'Sales', description: 'd', securityEnabled: true, mailEnabled: false, mailNickname: 'sales', groupTypes: ['DynamicMembership', 7],
+    onPremisesSyncEnabled: null, onPremisesSecurityIdentifier: null, onPremisesSamAccountName: null, securityIdentifier: 'S-1-12-1-1-2-3-4',
+    isAssignableToRole: null, membershipRule: 'user.department -eq "Sales"', createdDateTime: '2026-12-03T00:00:00Z', 'members@delta': [], extension_x_Y: 'v',
+  };
+  it('an entry with every property: every property converted (as toCloudGroup does), extras kept', () => {
+    const { extra, ...patch } = toGroupPatch(every, ['extension_x_Y']);
+    const { extra: _, members: __, ...whole } = toCloudGroup(every, []);
+    expect(patch).toEqual(whole);
+    expect(patch.groupTypes).toEqual(['DynamicMembership']);
+    expect(extra).toEqual({ extension_x_Y: 'v' });
+  });
+  it('an entry missing one property: that property stays absent (a delta patch never invents a value)', () => {
+    const { mailNickname: _, ...partial } = every;
+    const patch = toGroupPatch(partial, []);
+    expect('mailNickname' in patch).toBe(false);
+    expect(patch).toMatchObject({ id: 'g', displayName: 'Sales', securityIdentifier: 'S-1-12-1-1-2-3-4' });
+  });
+  it('no groupTypes: one shared empty list nobody can add to', () => {
+    const a = toGroupPatch({ ...every, groupTypes: [] }, []);
+    const b = toCloudGroup({ id: 'h' }, []);
+    expect(a.groupTypes).toEqual([]);
+    expect(() => a.groupTypes!.push('Unified')).toThrow(TypeError);
+    expect(b.groupTypes).toEqual([]);
+  });
 });
 
 describe('toCloudUser', () => {
