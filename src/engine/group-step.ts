@@ -3,7 +3,6 @@
  * A failure is that group's alone: recorded for retry, never thrown.
  */
 import { GwbError } from '../core/errors';
-import { statusStamp } from '../state/stamp';
 import { flatString } from '../core/flat-string';
 import type { CloudGroup } from '../model/cloud';
 import type { AdGroup, AttributeChanges } from '../model/directory';
@@ -13,6 +12,7 @@ import { finishCreateMembers, inlineValues, missingMembers, prepareCreateMembers
 import { matchGroup, type MatchLookup, type MatchResult } from './match';
 import { planGroupObject } from './plan';
 import type { DesiredGroup, ErrorEntry, GroupObjectPlan, ModifiedProperty } from './types';
+import { statusStamp } from '../state/stamp';
 
 export interface ObjectOutcome {
   groupId: string;

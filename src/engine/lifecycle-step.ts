@@ -2,7 +2,6 @@
  * Applying lifecycle actions (delete / empty / convert to distribution / leave) under the accidental-delete
  * threshold, and applying approved held batches.
  */
-import { statusStamp } from '../state/stamp';
 import { GwbError } from '../core/errors';
 import { say } from '../core/surface';
 import type { AdGroup } from '../model/directory';
@@ -16,6 +15,7 @@ import { anchorOf, GROUP_TYPE_UNIVERSAL_DISTRIBUTION, type LifecycleAction } fro
 import { adAttribute } from './match';
 import { reconcileMembers } from './member-step';
 import { normalizeDn } from '../directory/dn';
+import { statusStamp } from '../state/stamp';
 
 /** Apply one lifecycle action now. Returns false when it failed (recorded). */
 export async function applyLifecycleAction(env: CycleEnv, action: LifecycleAction, group?: AdGroup): Promise<boolean> {

@@ -24,7 +24,7 @@ import { decodeBlob, encodeBlob } from './blob';
 import { LeaseLostError, StateLockedError, StateStoreError } from './errors';
 import { LEASE_PREFIX, REQUEST_PREFIX, decodeLease, encodeLease, leaseAvailable, parseGeneralizedTime, type LeaseValue } from './lease';
 import type { JobStore, LockInfo, StateRequest, StoreLock } from './port';
-import { emptyState, type StateDoc } from './types';
+import { emptyState, settleLoadedState, type StateDoc } from './types';
 
 export const DIRECTORY_STATE_CLASS = 'msDS-App-Configuration';
 const STATE_ATTR = 'msDS-ByteArray';
@@ -146,10 +146,7 @@ export class DirectoryStateStore implements JobStore {
     }
     try {
       const p = decodeBlob<Payload>(r.chunks);
-      this.doc = p?.doc ?? emptyState();
-      this.doc.failed ??= {};
-      this.doc.held ??= [];
-      this.doc.consecutiveFailures ??= 0;
+      this.doc = settleLoadedState(p?.doc ?? emptyState());
       this.runs = Array.isArray(p?.runs) ? p.runs : [];
       return undefined;
     } catch (err) {

@@ -7,7 +7,6 @@
  * Every write is atomic. A missing or unreadable state.json is not fatal: the next cycle is a full one and
  * matches everything in AD by anchor, so losing the state never duplicates a group.
  */
-import { internStamps } from './stamp';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic';
@@ -15,7 +14,7 @@ import { jsonChunks } from './json-chunks';
 import { StateStoreError } from './errors';
 import { acquireLock, lockHolder, type LockInfo, type StateLock } from './lock';
 import type { JobStore } from './port';
-import { emptyState, type StateDoc } from './types';
+import { emptyState, settleLoadedState, type StateDoc } from './types';
 
 export const STATE_FILE = 'state.json';
 export const RUNS_FILE = 'runs.json';
@@ -55,11 +54,7 @@ export class StateStore implements JobStore {
     try {
       const doc = JSON.parse(text) as StateDoc;
       if (doc.version !== 1 || typeof doc.groups !== 'object') throw new Error(`unknown state version ${String(doc.version)}`);
-      doc.failed ??= {};
-      doc.held ??= [];
-      doc.consecutiveFailures ??= 0;
-      internStamps(Object.values(doc.groups));
-      return { store: new StateStore(dir, doc) };
+      return { store: new StateStore(dir, settleLoadedState(doc)) };
     } catch (err) {
       const aside = `${file}.corrupt-${Date.now()}`;
       if (options.create !== false) {

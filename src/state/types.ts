@@ -1,4 +1,6 @@
 /** What the state store keeps between cycles. AD stays the truth for what exists; this is memory, not truth. */
+import { internStamps } from './stamp';
+
 
 export type GroupStatus =
   /** In scope and provisioned: the engine keeps it in line with the cloud. */
@@ -100,4 +102,16 @@ export interface StateDoc {
 
 export function emptyState(): StateDoc {
   return { version: 1, groups: {}, failed: {}, held: [], consecutiveFailures: 0 };
+}
+
+/**
+ * A state just read back (file or directory store): the fields older states lack get their defaults, and records
+ * stamped in the same second share one `since` string (internStamps).
+ */
+export function settleLoadedState(doc: StateDoc): StateDoc {
+  doc.failed ??= {};
+  doc.held ??= [];
+  doc.consecutiveFailures ??= 0;
+  internStamps(Object.values(doc.groups ?? {}));
+  return doc;
 }
