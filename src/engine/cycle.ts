@@ -202,7 +202,7 @@ async function cycleIn(o: CycleOptions, outer: AbortSignal, stop: AbortControlle
     if (mode === 'full') result = await fullCycle(env, phase);
     if (driftTarget && usnStart && !dryRun) {
       const start = usnStart;
-      await phase('Recording the directory USN', 7, () => closeDriftWindow(driftTarget, doc, start, tracked.written));
+      await phase('Recording the directory USN', 7, () => closeDriftWindow(driftTarget, doc, start, tracked));
     }
   } catch (err) {
     error = err;

@@ -13,6 +13,7 @@ import type { ChangedGroup } from '../model/directory';
 import type { Target } from '../model/ports';
 import type { StateDoc } from '../state/types';
 import { groupIdOfAnchor } from './types';
+import type { TrackedTarget } from './write-tracker';
 
 /** More containers than this: search the whole search base once instead. */
 const MAX_BASES = 10;
@@ -66,14 +67,16 @@ export async function findDrift(target: DriftTarget, doc: StateDoc): Promise<Map
  * After applying: groups changed in (start, end] that this cycle did not write were changed by someone else
  * while it ran — remember them for the next cycle. Returns the new watermark.
  */
-export async function closeDriftWindow(target: DriftTarget, doc: StateDoc, start: string, written: ReadonlySet<string>): Promise<string> {
+export async function closeDriftWindow(target: DriftTarget, doc: StateDoc, start: string, written: Pick<TrackedTarget, 'unwritten'>): Promise<string> {
   const end = await target.highestCommittedUsn();
   const pending: Record<string, string> = {};
   if (BigInt(end) > BigInt(start)) {
+    const changed = new Map<string, string>();
     for (const g of await target.findChangedGroups(start, end, driftBases(doc))) {
       const id = groupIdOfAnchor(g.anchor);
-      if (id && doc.groups[id]?.status === 'managed' && !written.has(normalizeDn(g.dn))) pending[id] = g.dn;
+      if (id && doc.groups[id]?.status === 'managed') changed.set(g.dn, id);
     }
+    for (const dn of written.unwritten([...changed.keys()])) pending[changed.get(dn)!] = dn;
   }
   if (Object.keys(pending).length) doc.driftPending = pending;
   else delete doc.driftPending;

@@ -121,10 +121,14 @@ export async function applyObject(env: CycleEnv, group: CloudGroup, planned: Pla
 
     let objectGuid = match.actual?.objectGuid ?? '';
     let inlineError: unknown;
+    // The DN is flattened BEFORE it is written: the state record below and the cycle's write tracker
+    // (write-tracker.ts, which keeps the DN strings it is given) then hold one string, not two copies.
+    if (!plan.create) dn = flatString(dn!);
     if (plan.create) {
+      const createDn = flatString(plan.create.dn);
       let created: AdGroup;
       try {
-        created = await target.createGroup(plan.create.dn, inlineMembers.length ? { ...plan.create.attributes, member: inlineMembers } : plan.create.attributes);
+        created = await target.createGroup(createDn, inlineMembers.length ? { ...plan.create.attributes, member: inlineMembers } : plan.create.attributes);
       } catch (err) {
         // MemberNotFound: the Target created the group without the missing members (and wrote the others).
         const found = inlineMembers.length && missingMembers(err) ? await target.findByAnchor(desired.anchor) : [];
@@ -132,7 +136,7 @@ export async function applyObject(env: CycleEnv, group: CloudGroup, planned: Pla
         created = found[0];
         inlineError = err;
       }
-      dn = created.dn;
+      dn = created.dn === createDn ? createDn : flatString(created.dn);
       objectGuid = created.objectGuid;
       rec.record({
         action: 'create',
@@ -145,7 +149,9 @@ export async function applyObject(env: CycleEnv, group: CloudGroup, planned: Pla
       });
     }
     if (plan.move) {
-      dn = await target.moveGroup(plan.move.fromDn, plan.move.toDn);
+      const toDn = flatString(plan.move.toDn);
+      const moved = await target.moveGroup(plan.move.fromDn, toDn);
+      dn = moved === toDn ? toDn : flatString(moved);
       rec.record({
         action: plan.move.rename ? 'rename' : 'move',
         result: 'success',
@@ -173,8 +179,7 @@ export async function applyObject(env: CycleEnv, group: CloudGroup, planned: Pla
       rec.record({ action: 'update', result: 'success', sourceId: id, sourceType: 'group', displayName: group.displayName ?? undefined, targetDn: dn, modified: plan.update.changes });
     }
     countObject(env, plan);
-    // Held until the cycle ends (and beyond, in the state): flat copies, not the concatenations they were built as.
-    dn = flatString(dn!);
+    // Held until the cycle ends (and beyond, in the state): flat strings, not the concatenations they were built as.
     doc.groups[id] = {
       dn,
       objectGuid: flatString(objectGuid),

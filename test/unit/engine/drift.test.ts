@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeDn } from '../../../src/directory/dn';
-import { driftBases } from '../../../src/engine/drift';
+import { closeDriftWindow, driftBases, type DriftTarget } from '../../../src/engine/drift';
+import { anchorOf } from '../../../src/engine/types';
+import { trackWrites } from '../../../src/engine/write-tracker';
+import type { Target } from '../../../src/model/ports';
 import { emptyState, type GroupRecord, type StateDoc } from '../../../src/state/types';
 
 const rec = (dn: string, status: GroupRecord['status'] = 'managed'): GroupRecord => ({ dn, objectGuid: '00000000-0000-0000-0000-000000000000', status, since: '2026-12-03T00:00:00Z' });
@@ -40,5 +43,58 @@ describe('driftBases: the containers one drift search per container covers', () 
 
   it('a group at the top of the tree (one RDN) makes the root its container', () => {
     expect(driftBases(state(rec('DC=lab')))).toEqual(['']);
+  });
+});
+
+describe('trackWrites + closeDriftWindow: the engine\'s own writes are not drift', () => {
+  // A Target that accepts every call; moveGroup answers with the same text in another string (as a real one does).
+  const inner = () =>
+    ({
+      createGroup: async (dn: string) => ({ dn: `${dn}`, objectGuid: 'g', anchor: null, attributes: {} }),
+      modifyGroup: async () => undefined,
+      deleteGroup: async () => undefined,
+      addMembers: async () => undefined,
+      removeMembers: async () => undefined,
+      moveGroup: async (_dn: string, newDn: string) => newDn.split('').join(''),
+      findByAnchor: async () => [],
+    }) as unknown as Target;
+
+  it('compares DNs case- and escaping-insensitively, and counts both ends of a move', async () => {
+    const t = trackWrites(inner());
+    await t.target.createGroup('CN=Sales\\2C EU,OU=Groups,DC=lab', {});
+    await t.target.addMembers('CN=A,OU=Groups,DC=lab', ['CN=u,DC=lab']);
+    await t.target.moveGroup('CN=Old,OU=Groups,DC=lab', 'CN=New,OU=Moved,DC=lab');
+    expect(t.unwritten(['cn=sales\\, eu,ou=groups,dc=lab', 'cn=a, ou=GROUPS,dc=lab', 'CN=old,OU=Groups,DC=lab', 'CN=new,ou=moved,dc=lab'])).toEqual([]);
+    expect(t.unwritten(['CN=B,OU=Groups,DC=lab', 'cn=a,ou=groups,dc=lab', 'CN=b,ou=groups,dc=lab'])).toEqual(['CN=B,OU=Groups,DC=lab', 'CN=b,ou=groups,dc=lab']);
+    expect(t.unwritten([])).toEqual([]);
+    // Reads pass through without being counted.
+    await t.target.findByAnchor('x');
+    expect(t.writtenCount).toBe(4);
+  });
+
+  it('keeps one entry per DN text however often it is written (members in many batches)', async () => {
+    const t = trackWrites(inner());
+    for (let i = 0; i < 5; i++) await t.target.addMembers('CN=A,OU=Groups,DC=lab', [`CN=u${i},DC=lab`]);
+    await t.target.modifyGroup(`CN=${'A'},OU=Groups,DC=lab`, {});
+    expect(t.writtenCount).toBe(1);
+  });
+
+  it('closeDriftWindow: only groups changed in the window that the cycle did not write become pending', async () => {
+    const doc = state(rec('CN=Mine,OU=Groups,DC=lab'), rec('CN=Theirs,OU=Groups,DC=lab'), rec('CN=Released,OU=Groups,DC=lab', 'released'));
+    const t = trackWrites(inner());
+    await t.target.modifyGroup('cn=mine,ou=groups,dc=lab', {});
+    const changed = [
+      { dn: 'CN=Mine,OU=Groups,DC=lab', anchor: anchorOf('g0'), objectGuid: 'a', usnChanged: '12' },
+      { dn: 'CN=Theirs,OU=Groups,DC=lab', anchor: anchorOf('g1'), objectGuid: 'b', usnChanged: '13' },
+      { dn: 'CN=Released,OU=Groups,DC=lab', anchor: anchorOf('g2'), objectGuid: 'c', usnChanged: '14' },
+    ];
+    const target = { ...inner(), highestCommittedUsn: async () => '20', findChangedGroups: async () => changed } as unknown as DriftTarget;
+    expect(await closeDriftWindow(target, doc, '10', t)).toBe('20');
+    expect(doc.driftPending).toEqual({ g1: 'CN=Theirs,OU=Groups,DC=lab' });
+    expect(doc.adUsn).toBe('20');
+    // Nothing changed by anyone else: no pending entry left behind.
+    await t.target.modifyGroup('CN=Theirs,OU=Groups,DC=lab', {});
+    await closeDriftWindow(target, doc, '10', t);
+    expect(doc.driftPending).toBeUndefined();
   });
 });
