@@ -1,7 +1,7 @@
 /**
  * How the core's JavaScript heap trades memory for CPU, set once when the process starts (GWB_MEMORY_MODE).
  *
- * - `lean` (the default): V8's memory-saving mode (`--optimize-for-size`, set at run time). V8 otherwise lets its
+ * - `lean` (the default): V8's memory-saving mode (LEAN_FLAGS, set at run time). V8 otherwise lets its
  *   old generation grow to up to four times what survived the last full collection whenever the program allocates
  *   fast — a full cycle at 50,000 groups peaked at 436 MiB that way against 248 MiB at 10,000, though it holds only
  *   ≈ 20 MiB more. Lean keeps the heap close to what is held: 182 vs 152 MiB (bench/RESULTS.md, issue 13), at
@@ -12,6 +12,16 @@ import { setFlagsFromString } from 'node:v8';
 import { GwbError } from './errors';
 
 export const MEMORY_MODE_ENV = 'GWB_MEMORY_MODE';
+
+/**
+ * V8 flags of the lean mode, both read by V8 while it runs (so they work set at run time):
+ * - `--optimize-for-size`: the old generation's limit stays close to what survived the last full collection;
+ * - `--semi-space-growth-factor=1`: the young generation keeps its first size (1 MiB semi-spaces) instead of
+ *   doubling up to 16 MiB each while many objects survive — at 50,000 groups it doubled near the end of the object
+ *   phase, 16 → 32 MiB committed, and whether the peak came before or after that decided ±15 MiB of it (the
+ *   benchmark's run-to-run spread). Costs a few more scavenges: ≈ 5–10 % of the core's CPU.
+ */
+export const LEAN_FLAGS = ['--optimize-for-size', '--semi-space-growth-factor=1'] as const;
 export type MemoryMode = 'lean' | 'fast';
 
 let applied: MemoryMode | undefined;
@@ -28,7 +38,7 @@ export function applyMemoryMode(env: NodeJS.ProcessEnv = process.env): MemoryMod
       hint: `Unset ${MEMORY_MODE_ENV} (lean: the least memory) or set it to 'fast' (V8's defaults: less CPU, more memory).`,
     });
   }
-  if (mode === 'lean' && applied !== 'lean') setFlagsFromString('--optimize-for-size');
+  if (mode === 'lean' && applied !== 'lean') for (const flag of LEAN_FLAGS) setFlagsFromString(flag);
   applied = mode;
   return mode;
 }
