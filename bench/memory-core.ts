@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
 import { getHeapSpaceStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { loadConfig } from '../src/config/load';
 import { applyMemoryMode } from '../src/core/memory-mode';
@@ -95,7 +96,18 @@ async function main(): Promise<void> {
     }
   };
   const spaces: Record<string, Record<string, { physMb: number; usedMb: number }>> = {};
-  const timer = setInterval(sample, 20);
+  // GWB_MEM_TRACE=<file>: every sample as a CSV line (ms, phase, RSS, heap used/total, old space used/committed,
+  // external, array buffers; MiB) — WHEN in a phase the peak comes, and of what.
+  const trace = process.env.GWB_MEM_TRACE ? [`ms,phase,rss,heapUsed,heapTotal,oldUsed,oldPhys,external,arrayBuffers`] : undefined;
+  const t0 = Date.now();
+  const mb = (n: number) => (n / 2 ** 20).toFixed(1);
+  const timer = setInterval(() => {
+    sample();
+    if (!trace) return;
+    const m = process.memoryUsage();
+    const old = getHeapSpaceStatistics().find((x) => x.space_name === 'old_space');
+    trace.push([Date.now() - t0, JSON.stringify(current), mb(m.rss), mb(m.heapUsed), mb(m.heapTotal), mb(old?.space_used_size ?? 0), mb(old?.physical_space_size ?? 0), mb(m.external), mb(m.arrayBuffers)].join(','));
+  }, 20);
   const snapshotAt = process.env.GWB_MEM_SNAPSHOT;
   // With --expose-gc (bench --live): the live heap after a full GC at the start of each phase (what is really held).
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -134,6 +146,7 @@ async function main(): Promise<void> {
   sample();
   highWater.push({ step: `${current} (to the end)`, peakRssMb: maxRss() });
   clearInterval(timer);
+  if (trace) writeFileSync(process.env.GWB_MEM_TRACE!, trace.join('\n') + '\n');
   if (alloc) {
     const { profile } = (await alloc.post('HeapProfiler.stopSampling')) as { profile: { head: AllocNode } };
     reportAllocations(profile.head);

@@ -11,7 +11,8 @@
  * The child runs bundled by esbuild like the shipped core (gwb.cjs) under plain node, so the RSS is not the tsx
  * transpiler's; `--tsx` runs it under tsx instead. Each row also has the highest RSS / V8 heap / external
  * memory seen in each phase of the cycle; `--snapshot <phase prefix>` writes a V8 heap snapshot of the child
- * when that phase starts (e.g. `--snapshot "Provisioning memberships"`), to see what is held.
+ * when that phase starts (e.g. `--snapshot "Provisioning memberships"`), to see what is held. With
+ * GWB_MEM_TRACE=<path> each child writes its 20 ms samples to `<path>-<groups>.csv` (when in the cycle the peak comes).
  */
 import { spawn } from 'node:child_process';
 import { build } from 'esbuild';
@@ -74,13 +75,19 @@ function child(bundle: string | undefined, configPath: string, env: NodeJS.Proce
     const c = spawn(process.execPath, args, { env: snapshot ? { ...env, GWB_MEM_SNAPSHOT: snapshot } : env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
+    // The result is the last line (a V8 flag such as --trace-gc may print lines before it).
     c.stdout.on('data', (d) => (out += d));
     c.stderr.on('data', (d) => {
       err += d;
       if (snapshot || process.env.GWB_MEM_ALLOC) process.stderr.write(d);
     });
     c.on('error', reject);
-    c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`memory-core exited ${code}: ${err.slice(-2000)}`))));
+    c.on('close', (code) => {
+      // With GWB_MEM_TRACE, what the child printed before its result (e.g. --trace-gc lines) is kept beside the trace.
+      if (env.GWB_MEM_TRACE) writeFileSync(`${env.GWB_MEM_TRACE}.stdout`, out);
+      if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop()!));
+      else reject(new Error(`memory-core exited ${code}: ${err.slice(-2000)}`));
+    });
   });
 }
 
@@ -113,7 +120,7 @@ async function main(): Promise<void> {
         { configJson: join(dir, 'config.json'), secretsDir: join(dir, 'secrets'), stateDir: join(dir, 'state') },
       );
       log(`${g} groups + one of ${largest}: tenant ready (${JSON.stringify(em.store.counts())}); running the core…`);
-      const r = await child(bundle, written.path, { ...process.env, NODE_EXTRA_CA_CERTS: caFile, [CLIENT_SECRET_ENV]: em.clientSecret });
+      const r = await child(bundle, written.path, { ...process.env, NODE_EXTRA_CA_CERTS: caFile, [CLIENT_SECRET_ENV]: em.clientSecret, ...(process.env.GWB_MEM_TRACE ? { GWB_MEM_TRACE: `${process.env.GWB_MEM_TRACE}-${g}.csv` } : {}) });
       if (r.status !== 'success') throw new Error(`cycle ${r.status}: ${r.error ?? ''}`);
       rows.push({ groups: g, memoryMode: r.memoryMode, links: largest + g * perGroup, peakRssMb: r.peakRssMb, cpuS: r.cpuS, durationMs: r.durationMs, created: r.groups.created, values: r.values, graphRequests: r.graph?.requests ?? 0, phases: r.phases, ...(r.spaces ? { spaces: r.spaces } : {}), highWater: r.highWater, ...(r.liveAtPhaseStartMb ? { liveAtPhaseStartMb: r.liveAtPhaseStartMb } : {}) });
       for (const [name, p] of Object.entries(r.phases as Row['phases'])) {
