@@ -73,12 +73,17 @@ Describe 'Get-GroupWritebackVersion' {
         $v.Core | Should -Be (Get-Content (Join-Path $RepoRoot 'package.json') -Raw | ConvertFrom-Json).version
         $v.Node | Should -Be ((& $v.NodePath --version).TrimStart('v'))
         $v.Protocol | Should -Be 1
+        # The core applies GWB_MEMORY_MODE when it starts (unset: lean).
+        $v.MemoryMode | Should -Be $(if ($env:GWB_MEMORY_MODE) { $env:GWB_MEMORY_MODE.Trim().ToLowerInvariant() } else { 'lean' })
     }
 
     It 'formats as a table that names the versions' {
         $text = Get-GroupWritebackVersion | Out-String
         $text | Should -Match 'Module'
         $text | Should -Match 'NodePath'
+        $text | Should -Match 'Memory'
+        # Fits an 80-column console.
+        ($text -split "`n" | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 80
     }
 }
 

@@ -1,3 +1,5 @@
+import { memoryMode } from './memory-mode';
+
 declare const __GWB_VERSION__: string | undefined;
 
 /** The core's version, stamped in by the bundler from package.json (falls back when run from source). */
@@ -14,5 +16,7 @@ export function versionInfo() {
     protocol: PROTOCOL_VERSION,
     node: process.versions.node,
     platform: `${process.platform}-${process.arch}`,
+    /** GWB_MEMORY_MODE this process runs in (lean or fast; null if the entry point did not apply one). */
+    memoryMode: memoryMode() ?? null,
   };
 }

@@ -6,13 +6,17 @@ function Get-GroupWritebackVersion {
     .DESCRIPTION
     Starts the bundled core through the module's bridge and asks it for its version, so a successful answer also
     proves that Node.js is found and the core runs. Node.js is looked up in $env:GROUPWRITEBACK_NODE, then PATH.
+    MemoryMode is how the core's JavaScript heap trades memory for CPU ($env:GWB_MEMORY_MODE when the core
+    started: lean or fast; docs/configuration.md).
 
     .EXAMPLE
     Get-GroupWritebackVersion
 
-    Module Core  Protocol Node    NodePath
-    ------ ----  -------- ----    --------
-    0.1.0  0.1.0        1 20.20.2 /usr/bin/node
+    Module Core  Protocol Node    Memory NodePath
+    ------ ----  -------- ----    ------ --------
+    0.1.0  0.1.0        1 20.20.2 lean   /usr/bin/node
+
+    Memory is the core's GWB_MEMORY_MODE: lean (the default, the least memory) or fast (V8's defaults).
 
     .EXAMPLE
     $env:GROUPWRITEBACK_NODE = 'C:\Program Files\nodejs\node.exe'; Get-GroupWritebackVersion
@@ -37,5 +41,6 @@ function Get-GroupWritebackVersion {
         Node       = $core.node
         NodePath   = $node.Path
         Platform   = $core.platform
+        MemoryMode = $core.memoryMode
     }
 }
