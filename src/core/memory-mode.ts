@@ -3,9 +3,9 @@
  *
  * - `lean` (the default): V8's memory-saving mode (LEAN_FLAGS, set at run time). V8 otherwise lets its
  *   old generation grow to up to four times what survived the last full collection whenever the program allocates
- *   fast — a full cycle at 50,000 groups peaked at 436 MiB that way against 248 MiB at 10,000, though it holds only
- *   ≈ 20 MiB more. Lean keeps the heap close to what is held: 182 vs 152 MiB (bench/RESULTS.md, issue 13), at
- *   ≈ 1.4× the core's own CPU (a cycle against a real DC waits on LDAP most of the time).
+ *   fast — a full cycle at 50,000 groups peaked at 379–436 MiB that way against 248–263 MiB at 10,000, though it
+ *   holds only ≈ 20 MiB more. Lean keeps the heap close to what is held: 159–162 vs 133–138 MiB (bench/RESULTS.md,
+ *   issue 13), at ≈ 1.3× the core's own CPU against a real DC (a cycle waits on LDAP most of the time: no wall time).
  * - `fast`: V8's defaults — the least CPU, the most memory headroom (one job on a machine with memory to spare).
  */
 import { setFlagsFromString } from 'node:v8';
@@ -19,7 +19,8 @@ export const MEMORY_MODE_ENV = 'GWB_MEMORY_MODE';
  * - `--semi-space-growth-factor=1`: the young generation keeps its first size (1 MiB semi-spaces) instead of
  *   doubling up to 16 MiB each while many objects survive — at 50,000 groups it doubled near the end of the object
  *   phase, 16 → 32 MiB committed, and whether the peak came before or after that decided ±15 MiB of it (the
- *   benchmark's run-to-run spread). Costs a few more scavenges: ≈ 5–10 % of the core's CPU.
+ *   benchmark's run-to-run spread). It costs more (cheap) scavenges; against a real DC at 10,000 groups the core's
+ *   CPU stayed within its run-to-run spread (20.8–23.5 CPU-s, 21.4–23.6 without the flag).
  */
 export const LEAN_FLAGS = ['--optimize-for-size', '--semi-space-growth-factor=1'] as const;
 export type MemoryMode = 'lean' | 'fast';
