@@ -285,8 +285,7 @@ async function cycleIn(o: CycleOptions, outer: AbortSignal, stop: AbortControlle
     rec.record({ action: 'cycle', result: status === 'success' || status === 'held' ? 'success' : status === 'partial' ? 'warning' : 'failure', reason: `${mode} cycle ${status}` });
     log?.close();
     log?.prune(o.config.log.retentionDays, finished);
-    await o.store.save();
-    await o.store.appendRun(summary);
+    await o.store.saveWithRun(summary);
   }
   o.sink.progress({ activityId: 1, activity: dryRun ? 'Planning provisioning cycle' : 'Provisioning cycle', status: 'Done', percent: 100, completed: true });
   return error !== undefined ? { summary, error } : { summary };

@@ -339,6 +339,11 @@ export class DirectoryStateStore implements JobStore {
     await this.save();
   }
 
+  /** The state and the runs live in one attribute: appending the run saves the state with it, in one write. */
+  async saveWithRun(run: unknown): Promise<void> {
+    await this.appendRun(run);
+  }
+
   pendingRequests(): StateRequest[] {
     return this.requests.filter((r) => !this.consumed.has(r.raw)).map((r) => r.request);
   }

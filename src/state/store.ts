@@ -103,6 +103,12 @@ export class StateStore implements JobStore {
     writeFileAtomic(join(this.dir, RUNS_FILE), JSON.stringify(runs.slice(-MAX_RUNS)));
   }
 
+  /** Two files: the state, then the run history. */
+  saveWithRun(run: unknown): void {
+    this.save();
+    this.appendRun(run);
+  }
+
   get logDir(): string {
     return join(this.dir, 'log');
   }

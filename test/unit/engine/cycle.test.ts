@@ -100,6 +100,37 @@ describe('initial full cycle', () => {
     expect(world.target.totalWrites).toBe(before);
   });
 
+  it('ends with ONE store write of the state and its run summary together (saveWithRun), nothing after it', async () => {
+    world = new World();
+    seed(world);
+    for (const mode of ['full', 'delta'] as const) {
+      const store = world.store();
+      // The engine's calls only (the file store's saveWithRun calls its own save and appendRun).
+      const calls: string[] = [];
+      let depth = 0;
+      for (const m of ['save', 'appendRun', 'saveWithRun'] as const) {
+        const f = store[m].bind(store) as (x?: unknown) => void;
+        (store as unknown as Record<string, unknown>)[m] = (x?: unknown) => {
+          if (depth === 0) calls.push(m);
+          depth++;
+          try {
+            f(x);
+          } finally {
+            depth--;
+          }
+        };
+      }
+      const r = await world.run({ store });
+      expect(r.summary.mode).toBe(mode);
+      expect(calls.at(-1)).toBe('saveWithRun');
+      expect(calls.filter((c) => c === 'saveWithRun')).toHaveLength(1);
+      // What it wrote: the state (the delta link) and the run, read back from a fresh open.
+      const back = world.store();
+      expect(back.doc.deltaLink).toBeTruthy();
+      expect(back.readRuns<{ cycleId: string }>().at(-1)?.cycleId).toBe(r.summary.cycleId);
+    }
+  });
+
   it('dry run plans without writing AD, state or log', async () => {
     world = new World();
     const t = seed(world);

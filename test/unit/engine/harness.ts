@@ -47,7 +47,7 @@ export class World {
     return StateStore.open(this.config.state.path).store;
   }
 
-  async run(opts: { full?: boolean; dryRun?: boolean; signal?: AbortSignal } = {}): Promise<CycleResult & { actions: PlanAction[] }> {
+  async run(opts: { full?: boolean; dryRun?: boolean; signal?: AbortSignal; store?: StateStore } = {}): Promise<CycleResult & { actions: PlanAction[] }> {
     const sink = new EventSink();
     sink.on((e) => this.events.push(e as never));
     const actions: PlanAction[] = [];
