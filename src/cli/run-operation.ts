@@ -37,7 +37,9 @@ export async function runCliOperation(
   sink.on((e: CoreEvent) => {
     switch (e.type) {
       case 'result':
-        if (options.json) results.push(e.data);
+        // A stream (watch) prints each result as one JSON line at once: nothing is held until it stops.
+        if (options.json && op.output === 'stream') process.stdout.write(JSON.stringify(e.data) + '\n');
+        else if (options.json) results.push(e.data);
         else process.stdout.write(formatHuman(e.data) + '\n');
         break;
       case 'log':
@@ -62,14 +64,15 @@ export async function runCliOperation(
     code = typeof returned === 'number' ? returned : objectErrors > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
   } catch (err) {
     const s = serializeError(err);
-    if (options.json) results.push({ error: s });
+    if (options.json && op.output === 'stream') process.stdout.write(JSON.stringify({ error: s }) + '\n');
+    else if (options.json) results.push({ error: s });
     writeError(s.message, s.hint, s.target);
     code = exitCodeForError(err, abort.signal);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (options.json) {
+  if (options.json && op.output !== 'stream') {
     const doc = op.output === 'single' && results.length === 1 ? results[0] : op.output === 'single' && results.length === 0 ? null : results;
     process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   }

@@ -17,8 +17,11 @@ export interface Operation<P = Record<string, unknown>> {
   name: string;
   /** One line for `--help` and docs. */
   summary: string;
-  /** How results are printed by the CLI with `--json`: one object, or an array. */
-  output: 'single' | 'list' | 'none';
+  /**
+   * How results are printed by the CLI with `--json`: one object, an array printed when the operation ends, or
+   * (`stream`, for operations that run until stopped: watch) one compact JSON line per result as it comes.
+   */
+  output: 'single' | 'list' | 'stream' | 'none';
   run(params: P, ctx: OperationContext): Promise<number | void>;
 }
 

@@ -52,7 +52,7 @@ function changedSomething(s: RunSummary): boolean {
 export const watchOp = defineOperation<WatchParams>({
   name: 'watch',
   summary: 'Run delta cycles every few seconds until stopped: changes reach AD in seconds; outages are ridden out.',
-  output: 'list',
+  output: 'stream',
   async run(params, ctx) {
     const config = configFor(params, ctx);
     const intervalMs = params.intervalSeconds === undefined ? DEFAULT_WATCH_INTERVAL_MS : Math.round(Number(params.intervalSeconds) * 1000);
